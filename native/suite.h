@@ -1,0 +1,56 @@
+/* suite.h — the suite table: every workload perfcast can run, in one place.
+ *
+ * A suite is a name, its parameters (types, defaults, quick defaults, ranges), the summary
+ * keys it reports, the views that show it and a run function. The agent, the CLI and the
+ * page all read this table (the page through the agent's "suites" message), so adding a
+ * suite is: a folder under native/suites/, a row in suites.c, its views in shared/views. */
+#ifndef PC_SUITE_H
+#define PC_SUITE_H
+
+#include <stddef.h>
+
+#include "cJSON.h"
+#include "pc_error.h"
+
+struct pc_run;
+
+typedef enum pc_param_type { PC_PARAM_INT, PC_PARAM_DOUBLE, PC_PARAM_BOOL } pc_param_type_t;
+
+typedef struct pc_param_def {
+    const char *name;
+    pc_param_type_t type;
+    double def;        /* default */
+    double quick;      /* default under --quick */
+    double min, max;   /* accepted range, inclusive */
+    const char *unit;  /* "messages", "s", "msgs/s" ... ("" when none) */
+    const char *help;
+} pc_param_def_t;
+
+typedef struct pc_suite {
+    const char *name;
+    const char *description;
+    const pc_param_def_t *params;
+    size_t n_params;
+    const char *const *summary_keys; /* NULL-terminated */
+    const char *const *views;        /* NULL-terminated names from shared/views.c */
+    /* Runs the workload on the calling thread; emits records through the run handle.
+     * Returns 0, or a PC_E* code with pc_run_fail() called to say why. */
+    int (*run)(struct pc_run *run);
+} pc_suite_t;
+
+/* All suites; *n receives the count. Static table: never freed. */
+const pc_suite_t *const *pc_suites(size_t *n);
+/* The suite with this name, or NULL. */
+const pc_suite_t *pc_suite_find(const char *name);
+
+/* Builds the validated parameter object for a run: defaults (quick ones when `quick`),
+ * overridden by `overrides` (an object of name -> number/bool/numeric string, may be NULL).
+ * Returns a new cJSON object the caller frees with cJSON_Delete, or NULL with err naming
+ * the unknown parameter or the bad value and its range. */
+cJSON *pc_suite_params(const pc_suite_t *s, const cJSON *overrides, int quick, pc_errbuf_t *err);
+
+/* The suite table as JSON (for `perfcast list --json` and the agent's "suites" message).
+ * Caller frees with cJSON_Delete; NULL when out of memory. */
+cJSON *pc_suites_json(void);
+
+#endif

@@ -1,0 +1,104 @@
+/* model.h — the result model: what a run's records add up to.
+ *
+ * Live (records arriving over the WebSocket), replay and render all build this same model
+ * by applying records in order; views draw from it. Memory grows only when records
+ * arrive (bounded per series: PC_MODEL_MAX_WINDOWS), never while drawing. The struct is
+ * public so views can read it directly; only model.c writes it. */
+#ifndef PC_MODEL_H
+#define PC_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cJSON.h"
+#include "hist.h"
+#include "pc_error.h"
+#include "record.h"
+
+#define PC_MODEL_MAX_SERIES 8
+#define PC_MODEL_MAX_WINDOWS (1u << 20) /* per series; later windows are counted, not kept */
+#define PC_MODEL_MAX_EVENTS 256
+
+/* One throughput window: `count` items in the `dt` seconds that ended at `t`. */
+typedef struct pc_window {
+    double t;     /* end of the window, seconds since run start */
+    double dt;    /* window length, seconds */
+    double count; /* items processed in the window */
+    double rate;  /* count / dt, items per second */
+} pc_window_t;
+
+/* A named series (e.g. "spsc", "mutex"): a latency histogram and a throughput timeline. */
+typedef struct pc_series {
+    char name[32];
+    char label[64];      /* human label from the header's "series" list, else the name */
+    char unit[16];       /* unit of histogram values, "ns" unless the header says otherwise */
+    pc_hist_t *hist;     /* NULL until a hist record for this series arrives */
+    pc_window_t *windows;
+    size_t n_windows, cap_windows;
+    uint64_t dropped_windows; /* windows past PC_MODEL_MAX_WINDOWS */
+} pc_series_t;
+
+typedef struct pc_event {
+    double t;
+    char text[64];
+} pc_event_t;
+
+typedef struct pc_model {
+    cJSON *header;        /* the header record's JSON, NULL until it arrives */
+    char suite[32];
+    char run_id[64];
+    pc_series_t series[PC_MODEL_MAX_SERIES];
+    int n_series;
+    pc_event_t events[PC_MODEL_MAX_EVENTS];
+    int n_events;
+    cJSON *summary;       /* the summary record's JSON, NULL until it arrives */
+    double progress;      /* 0..1 from the last progress record */
+    char phase[64];       /* phase name from the last progress record */
+    double t_last;        /* largest "t" seen in any record, seconds since run start */
+    int finished;         /* an end record arrived */
+    char status[16];      /* "running" until the end record, then its status */
+    char end_message[256];
+    uint64_t n_records;   /* records applied */
+    uint64_t version;     /* bumped on every applied record: redraw when it changes */
+} pc_model_t;
+
+/* Outcome of loading a whole file. */
+typedef struct pc_load_info {
+    uint64_t records;     /* records applied */
+    size_t valid_bytes;   /* bytes of the file that were read cleanly */
+    int truncated;        /* the file ends in a torn or corrupt record (crash mid-write) */
+    char warning[256];    /* what was skipped, with its byte offset, when truncated */
+} pc_load_info_t;
+
+/* Allocates an empty model; NULL when out of memory. Free with pc_model_destroy(). */
+pc_model_t *pc_model_create(void);
+/* Frees a model and everything it owns; NULL is fine. */
+void pc_model_destroy(pc_model_t *m);
+/* Empties the model for a new run, keeping its allocations for reuse. */
+void pc_model_reset(pc_model_t *m);
+
+/* Applies one decoded record. Unknown kinds are skipped (0). Returns PC_EFORMAT with a
+ * message naming the field when a known record's payload is malformed, PC_ENOMEM. */
+int pc_model_apply(pc_model_t *m, const pc_record_t *rec, pc_errbuf_t *err);
+
+/* Applies a buffer of whole records (a WebSocket binary message). Returns 0, or the first
+ * error with the byte offset of the failing record in err; records before it stay applied. */
+int pc_model_feed(pc_model_t *m, const uint8_t *buf, size_t len, pc_errbuf_t *err);
+
+/* Loads a whole result file (header + records) into an empty model. A torn or corrupt tail
+ * is not an error: loading stops there and info says so. Returns PC_EFORMAT (not a result
+ * file, or a malformed record), PC_EVERSION, PC_ETRUNC (no complete header record) with a
+ * message naming `name` and the byte offset. info may be NULL. */
+int pc_model_load(pc_model_t *m, const uint8_t *buf, size_t len, const char *name,
+                  pc_load_info_t *info, pc_errbuf_t *err);
+
+/* The series with this name, or NULL. */
+const pc_series_t *pc_model_series(const pc_model_t *m, const char *name);
+/* A number from the summary, or dflt when absent or not a number. */
+double pc_model_summary_num(const pc_model_t *m, const char *key, double dflt);
+/* A parameter from the header's "params", or dflt. */
+double pc_model_param_num(const pc_model_t *m, const char *key, double dflt);
+/* A string from the header (e.g. "started", "host"), or dflt. Valid while the model is. */
+const char *pc_model_header_str(const pc_model_t *m, const char *key, const char *dflt);
+
+#endif

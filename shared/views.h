@@ -1,0 +1,38 @@
+/* views.h — the view registry: pure functions from (model, view state) to pixels.
+ *
+ * A view draws into a caller-owned framebuffer, clips everything, allocates nothing per
+ * frame and keeps no globals, so the page (via wasm/) and `perfcast render` get the same
+ * pixels from the same call. Adding a suite's views means adding rows to the table in
+ * views.c; nothing in the agent, the CLI or the page changes. */
+#ifndef PC_VIEWS_H
+#define PC_VIEWS_H
+
+#include <stddef.h>
+
+#include "gfx.h"
+#include "model.h"
+
+typedef struct pc_view_state {
+    double t_cursor; /* seconds since run start to show up to; < 0 means "everything" */
+    float scale;     /* device pixels per CSS pixel (HiDPI): sizes of text and lines scale by it */
+} pc_view_state_t;
+
+/* Draws the view into fb. Returns 0, or a negative PC_E* code (nothing useful drawn). */
+typedef int (*pc_view_draw_fn)(pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st);
+
+typedef struct pc_view_def {
+    const char *name;    /* "latency-histogram": the name render and the viewer use */
+    const char *title;   /* "Latency distribution" */
+    const char *suite;   /* suite it belongs to, or NULL for views any run can show */
+    int animated;        /* 1 when it changes with t_cursor (exported as GIF/MP4) */
+    pc_view_draw_fn draw;
+} pc_view_def_t;
+
+/* All registered views; *n receives the count. The table is static: never freed. */
+const pc_view_def_t *pc_views(size_t *n);
+/* The view with this name, or NULL. */
+const pc_view_def_t *pc_view_find(const char *name);
+/* Looks up and draws a view; PC_ENOTFOUND for an unknown name. A NULL st means defaults. */
+int pc_view_draw(const char *name, pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st);
+
+#endif
