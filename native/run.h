@@ -19,7 +19,8 @@ struct pc_runlog;
 typedef struct pc_run pc_run_t;
 
 typedef struct pc_run_opts {
-    const char *path;           /* result file to write (required) */
+    const char *path;           /* result file to write, or NULL to write DIR/RUN_ID.pcast */
+    const char *dir;            /* directory for that default name (created if missing) */
     struct pc_runlog *log;      /* live run log to append to, or NULL (headless) */
     /* Called on the recorder thread after each batch it wrote; may be NULL. Keep it short. */
     void (*on_progress)(void *ud, double fraction, const char *phase);
@@ -41,6 +42,10 @@ int pc_run_join(pc_run_t *run);
 void pc_run_destroy(pc_run_t *run);
 /* "20261125-180603-ringbuf-1a2b": unique per run, valid as long as the run. */
 const char *pc_run_id(const pc_run_t *run);
+/* Path of the result file being written. */
+const char *pc_run_path_of(const pc_run_t *run);
+/* The validated parameters (owned by the run). */
+const cJSON *pc_run_params(const pc_run_t *run);
 /* The summary the suite reported, or NULL; owned by the run. Valid after pc_run_join. */
 const cJSON *pc_run_summary(const pc_run_t *run);
 /* The end status after join: "ok", "stopped" or "error", and the message for "error". */
@@ -50,8 +55,6 @@ const char *pc_run_status(const pc_run_t *run, const char **message);
 
 /* True once a stop was requested. Safe from any thread, including measured workers. */
 int pc_run_should_stop(const pc_run_t *run);
-/* The run's parameters (validated: every declared key present with a number or bool). */
-const cJSON *pc_run_params(const pc_run_t *run);
 int64_t pc_run_param_int(const pc_run_t *run, const char *name);
 double pc_run_param_double(const pc_run_t *run, const char *name);
 /* Seconds since the run started (monotonic clock). */

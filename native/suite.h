@@ -26,6 +26,13 @@ typedef struct pc_param_def {
     const char *help;
 } pc_param_def_t;
 
+/* A measured series (e.g. one queue): its name in records, a human label, the value unit. */
+typedef struct pc_series_def {
+    const char *name;
+    const char *label;
+    const char *unit;
+} pc_series_def_t;
+
 typedef struct pc_suite {
     const char *name;
     const char *description;
@@ -33,6 +40,8 @@ typedef struct pc_suite {
     size_t n_params;
     const char *const *summary_keys; /* NULL-terminated */
     const char *const *views;        /* NULL-terminated names from shared/views.c */
+    const pc_series_def_t *series;   /* written into the header record's "series" list */
+    size_t n_series;
     /* Runs the workload on the calling thread; emits records through the run handle.
      * Returns 0, or a PC_E* code with pc_run_fail() called to say why. */
     int (*run)(struct pc_run *run);

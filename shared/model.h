@@ -32,7 +32,8 @@ typedef struct pc_series {
     char name[32];
     char label[64];      /* human label from the header's "series" list, else the name */
     char unit[16];       /* unit of histogram values, "ns" unless the header says otherwise */
-    pc_hist_t *hist;     /* NULL until a hist record for this series arrives */
+    pc_hist_t *hist;     /* allocated on the first hist record; test has_hist before use */
+    int has_hist;        /* the histogram holds at least one sample */
     pc_window_t *windows;
     size_t n_windows, cap_windows;
     uint64_t dropped_windows; /* windows past PC_MODEL_MAX_WINDOWS */

@@ -50,7 +50,7 @@ typedef struct pc_record {
 void pc_file_header_write(uint8_t out[PC_FILE_HEADER_SIZE]);
 
 /* Checks a file header. Returns 0, PC_ETRUNC (fewer than 16 bytes), PC_EFORMAT (not a
- * perfcast file) or PC_EVERSION (major version this build cannot read); *major/*minor
+ * perfcast file) or PC_EVERSION (major version this build cannot read); major and minor
  * receive the version when the magic matched (either may be NULL). */
 int pc_file_header_check(const uint8_t *buf, size_t len, int *major, int *minor);
 

@@ -1,0 +1,351 @@
+#include "model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+pc_model_t *pc_model_create(void) {
+    pc_model_t *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    pc_model_reset(m);
+    return m;
+}
+
+void pc_model_destroy(pc_model_t *m) {
+    if (!m) return;
+    pc_model_reset(m);
+    for (int i = 0; i < PC_MODEL_MAX_SERIES; i++) {
+        free(m->series[i].hist);
+        free(m->series[i].windows);
+    }
+    free(m);
+}
+
+void pc_model_reset(pc_model_t *m) {
+    cJSON_Delete(m->header);
+    cJSON_Delete(m->summary);
+    /* keep the series' buffers: a viewer resets on every run and should not churn memory */
+    pc_series_t keep[PC_MODEL_MAX_SERIES];
+    memcpy(keep, m->series, sizeof keep);
+    uint64_t version = m->version;
+    memset(m, 0, sizeof *m);
+    for (int i = 0; i < PC_MODEL_MAX_SERIES; i++) {
+        m->series[i].hist = keep[i].hist;
+        m->series[i].windows = keep[i].windows;
+        m->series[i].cap_windows = keep[i].cap_windows;
+    }
+    snprintf(m->status, sizeof m->status, "empty");
+    m->version = version + 1;
+}
+
+static void copy_str(char *dst, size_t cap, const char *src) {
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+/* A series by name, created on first use; NULL when all PC_MODEL_MAX_SERIES slots are taken. */
+static pc_series_t *series_get(pc_model_t *m, const char *name) {
+    for (int i = 0; i < m->n_series; i++)
+        if (strcmp(m->series[i].name, name) == 0) return &m->series[i];
+    if (m->n_series == PC_MODEL_MAX_SERIES) return NULL;
+    pc_series_t *s = &m->series[m->n_series++];
+    copy_str(s->name, sizeof s->name, name);
+    copy_str(s->label, sizeof s->label, name);
+    copy_str(s->unit, sizeof s->unit, "ns");
+    s->n_windows = 0;
+    s->dropped_windows = 0;
+    if (s->hist) pc_hist_reset(s->hist);
+    s->has_hist = 0;
+    return s;
+}
+
+const pc_series_t *pc_model_series(const pc_model_t *m, const char *name) {
+    for (int i = 0; i < m->n_series; i++)
+        if (strcmp(m->series[i].name, name) == 0) return &m->series[i];
+    return NULL;
+}
+
+/* ---- field helpers: every failure names the record kind and the field ---- */
+
+static int get_num(const cJSON *o, const char *key, double *out, int required, const char *kind,
+                   pc_errbuf_t *err) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!v) {
+        if (required) return pc_errf(err, PC_EFORMAT, "%s record: missing field \"%s\"", kind, key);
+        return 1;
+    }
+    if (!cJSON_IsNumber(v))
+        return pc_errf(err, PC_EFORMAT, "%s record: field \"%s\" is not a number", kind, key);
+    *out = v->valuedouble;
+    return 0;
+}
+
+static const char *get_str(const cJSON *o, const char *key) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void note_time(pc_model_t *m, const cJSON *o) {
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "t");
+    if (cJSON_IsNumber(t) && t->valuedouble > m->t_last) m->t_last = t->valuedouble;
+}
+
+/* ---- record kinds ---- */
+
+static int apply_header(pc_model_t *m, cJSON *o, pc_errbuf_t *err) {
+    const char *suite = get_str(o, "suite");
+    if (!suite) return pc_errf(err, PC_EFORMAT, "header record: missing string field \"suite\"");
+    if (m->header) return pc_errf(err, PC_EFORMAT, "header record: a second header in one run");
+    copy_str(m->suite, sizeof m->suite, suite);
+    copy_str(m->run_id, sizeof m->run_id, get_str(o, "run_id"));
+    const cJSON *series = cJSON_GetObjectItemCaseSensitive(o, "series");
+    const cJSON *s;
+    cJSON_ArrayForEach(s, series) {
+        const char *name = get_str(s, "name");
+        if (!name) continue;
+        pc_series_t *ps = series_get(m, name);
+        if (!ps) break;
+        if (get_str(s, "label")) copy_str(ps->label, sizeof ps->label, get_str(s, "label"));
+        if (get_str(s, "unit")) copy_str(ps->unit, sizeof ps->unit, get_str(s, "unit"));
+    }
+    copy_str(m->status, sizeof m->status, "running");
+    m->header = o; /* owned from here */
+    return 0;
+}
+
+static int apply_hist(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
+    const char *name = get_str(o, "series");
+    if (!name) return pc_errf(err, PC_EFORMAT, "hist record: missing string field \"series\"");
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "b");
+    if (!cJSON_IsArray(b)) return pc_errf(err, PC_EFORMAT, "hist record: field \"b\" is not an array");
+    int n = cJSON_GetArraySize(b);
+    if (n % 2) return pc_errf(err, PC_EFORMAT, "hist record: field \"b\" has an odd length (%d)", n);
+    pc_series_t *s = series_get(m, name);
+    if (!s) return 0; /* more series than we draw: ignore, not an error */
+    if (!s->hist) {
+        s->hist = malloc(sizeof *s->hist);
+        if (!s->hist) return PC_ENOMEM;
+        pc_hist_reset(s->hist);
+    }
+    /* validate the whole delta before touching the histogram: all or nothing */
+    int i = 0;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, b) {
+        double d = cJSON_IsNumber(v) ? v->valuedouble : -1;
+        if (d < 0 || d != (double)(uint64_t)d || (i % 2 == 0 && d >= PC_HIST_BUCKETS))
+            return pc_errf(err, PC_EFORMAT, "hist record: \"b\"[%d] is not a valid %s", i,
+                           i % 2 ? "count" : "bucket index");
+        i++;
+    }
+    double mn = 0, mx = 0, sum = 0;
+    int r;
+    if ((r = get_num(o, "min", &mn, 0, "hist", err)) < 0) return r;
+    if ((r = get_num(o, "max", &mx, 0, "hist", err)) < 0) return r;
+    if ((r = get_num(o, "sum", &sum, 0, "hist", err)) < 0) return r;
+    uint64_t idx = 0, added = 0;
+    i = 0;
+    cJSON_ArrayForEach(v, b) {
+        if (i++ % 2 == 0) {
+            idx = (uint64_t)v->valuedouble;
+        } else {
+            pc_hist_add_bucket(s->hist, (uint32_t)idx, (uint64_t)v->valuedouble);
+            added += (uint64_t)v->valuedouble;
+        }
+    }
+    if (added) {
+        const cJSON *jmin = cJSON_GetObjectItemCaseSensitive(o, "min");
+        if (jmin) {
+            pc_hist_merge_stats(s->hist, (uint64_t)mn, (uint64_t)mx, sum);
+        } else { /* no exact stats shipped: estimate from bucket midpoints */
+            i = 0;
+            cJSON_ArrayForEach(v, b) {
+                if (i++ % 2 == 0) { idx = (uint64_t)v->valuedouble; continue; }
+                uint64_t lo = pc_hist_bucket_low((uint32_t)idx), hi = pc_hist_bucket_high((uint32_t)idx);
+                pc_hist_merge_stats(s->hist, lo, hi, ((double)lo + (double)hi) * 0.5 * v->valuedouble);
+            }
+        }
+        s->has_hist = 1;
+    }
+    return 0;
+}
+
+static int apply_window(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
+    const char *name = get_str(o, "series");
+    if (!name) return pc_errf(err, PC_EFORMAT, "window record: missing string field \"series\"");
+    double t, dt, count;
+    int r;
+    if ((r = get_num(o, "t", &t, 1, "window", err)) < 0) return r;
+    if ((r = get_num(o, "dt", &dt, 1, "window", err)) < 0) return r;
+    if ((r = get_num(o, "count", &count, 1, "window", err)) < 0) return r;
+    if (!(dt > 0)) return pc_errf(err, PC_EFORMAT, "window record: \"dt\" must be > 0");
+    pc_series_t *s = series_get(m, name);
+    if (!s) return 0;
+    if (s->n_windows == PC_MODEL_MAX_WINDOWS) {
+        s->dropped_windows++;
+        return 0;
+    }
+    if (s->n_windows == s->cap_windows) {
+        size_t cap = s->cap_windows ? s->cap_windows * 2 : 256;
+        pc_window_t *w = realloc(s->windows, cap * sizeof *w);
+        if (!w) return PC_ENOMEM;
+        s->windows = w;
+        s->cap_windows = cap;
+    }
+    s->windows[s->n_windows++] = (pc_window_t){.t = t, .dt = dt, .count = count, .rate = count / dt};
+    return 0;
+}
+
+static int apply_progress(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
+    double f = 0;
+    int r = get_num(o, "fraction", &f, 1, "progress", err);
+    if (r < 0) return r;
+    m->progress = f < 0 ? 0 : f > 1 ? 1 : f;
+    copy_str(m->phase, sizeof m->phase, get_str(o, "phase"));
+    return 0;
+}
+
+static int apply_event(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
+    double t = 0;
+    int r = get_num(o, "t", &t, 1, "event", err);
+    if (r < 0) return r;
+    if (m->n_events == PC_MODEL_MAX_EVENTS) return 0;
+    pc_event_t *e = &m->events[m->n_events++];
+    e->t = t;
+    copy_str(e->text, sizeof e->text, get_str(o, "text"));
+    return 0;
+}
+
+static int apply_end(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
+    const char *status = get_str(o, "status");
+    if (!status) return pc_errf(err, PC_EFORMAT, "end record: missing string field \"status\"");
+    m->finished = 1;
+    copy_str(m->status, sizeof m->status, status);
+    copy_str(m->end_message, sizeof m->end_message, get_str(o, "message"));
+    if (strcmp(status, "ok") == 0) m->progress = 1;
+    return 0;
+}
+
+int pc_model_apply(pc_model_t *m, const pc_record_t *rec, pc_errbuf_t *err) {
+    const char *kind = pc_rec_kind_name(rec->kind);
+    if (rec->kind < PC_REC_HEADER || rec->kind > PC_REC_EVENT) return 0; /* newer kind: skip */
+    if (rec->enc != PC_ENC_JSON)
+        return pc_errf(err, PC_EFORMAT, "%s record: expected JSON encoding, got %u", kind, rec->enc);
+    if (rec->kind != PC_REC_HEADER && !m->header)
+        return pc_errf(err, PC_EFORMAT, "%s record before the header record", kind);
+    cJSON *o = cJSON_ParseWithLength((const char *)rec->payload, rec->len);
+    if (!o || !cJSON_IsObject(o)) {
+        cJSON_Delete(o);
+        return pc_errf(err, PC_EFORMAT, "%s record: payload is not a JSON object", kind);
+    }
+    note_time(m, o);
+    int r;
+    switch (rec->kind) {
+    case PC_REC_HEADER:
+        r = apply_header(m, o, err);
+        if (r == 0) o = NULL; /* the model keeps it */
+        break;
+    case PC_REC_HIST: r = apply_hist(m, o, err); break;
+    case PC_REC_WINDOW: r = apply_window(m, o, err); break;
+    case PC_REC_PROGRESS: r = apply_progress(m, o, err); break;
+    case PC_REC_SUMMARY:
+        cJSON_Delete(m->summary);
+        m->summary = o;
+        o = NULL;
+        r = 0;
+        break;
+    case PC_REC_END: r = apply_end(m, o, err); break;
+    case PC_REC_EVENT: r = apply_event(m, o, err); break;
+    default: r = 0; break;
+    }
+    cJSON_Delete(o);
+    if (r == 0) {
+        m->n_records++;
+        m->version++;
+    }
+    return r;
+}
+
+/* Applies records in buf; *off receives how far it got. Stops at the first error. */
+static int feed_records(pc_model_t *m, const uint8_t *buf, size_t len, size_t *off, pc_errbuf_t *err) {
+    *off = 0;
+    while (*off < len) {
+        pc_record_t rec;
+        size_t used;
+        int r = pc_record_decode(buf + *off, len - *off, &rec, &used);
+        if (r < 0) return r;
+        r = pc_model_apply(m, &rec, err);
+        if (r < 0) return r;
+        *off += used;
+    }
+    return 0;
+}
+
+int pc_model_feed(pc_model_t *m, const uint8_t *buf, size_t len, pc_errbuf_t *err) {
+    size_t off;
+    pc_errbuf_t inner = {{0}};
+    int r = feed_records(m, buf, len, &off, &inner);
+    if (r == PC_ETRUNC || r == PC_ECORRUPT)
+        return pc_errf(err, r, "record at byte %zu of message: %s", off,
+                       r == PC_ETRUNC ? "message ends inside the record" : "bad length or checksum");
+    if (r < 0) return pc_errf(err, r, "record at byte %zu of message: %s", off, inner.msg[0] ? inner.msg : pc_strerror(r));
+    return 0;
+}
+
+int pc_model_load(pc_model_t *m, const uint8_t *buf, size_t len, const char *name,
+                  pc_load_info_t *info, pc_errbuf_t *err) {
+    pc_load_info_t dummy;
+    if (!info) info = &dummy;
+    memset(info, 0, sizeof *info);
+    if (!name) name = "result file";
+    int major = 0, minor = 0;
+    int r = pc_file_header_check(buf, len, &major, &minor);
+    if (r == PC_ETRUNC && len >= 8)
+        return pc_errf(err, r, "%s: file ends inside its 16-byte file header (%zu bytes)", name, len);
+    if (r == PC_ETRUNC || r == PC_EFORMAT)
+        return pc_errf(err, PC_EFORMAT, "%s: not a perfcast result file (byte 0: no \"PERFCAST\" magic)", name);
+    if (r == PC_EVERSION)
+        return pc_errf(err, r, "%s: format version %d.%d is not supported by this build (reads %d.x)", name, major,
+                       minor, PC_FORMAT_MAJOR);
+    size_t off = PC_FILE_HEADER_SIZE;
+    pc_errbuf_t inner = {{0}};
+    while (off < len) {
+        pc_record_t rec;
+        size_t used;
+        r = pc_record_decode(buf + off, len - off, &rec, &used);
+        if (r == PC_ETRUNC || r == PC_ECORRUPT) {
+            /* A torn tail (killed mid-write) or garbage after it: keep what came before. */
+            info->truncated = 1;
+            snprintf(info->warning, sizeof info->warning,
+                     "%s: %s record at byte %zu; kept the %llu records before it (%zu of %zu bytes)", name,
+                     r == PC_ETRUNC ? "incomplete" : "corrupt", off, (unsigned long long)info->records, off, len);
+            break;
+        }
+        r = pc_model_apply(m, &rec, &inner);
+        if (r < 0)
+            return pc_errf(err, r, "%s: record %llu at byte %zu: %s", name, (unsigned long long)info->records + 1,
+                           off, inner.msg[0] ? inner.msg : pc_strerror(r));
+        info->records++;
+        off += used;
+    }
+    info->valid_bytes = off;
+    if (!m->header)
+        return pc_errf(err, PC_ETRUNC, "%s: no complete header record (file has %zu bytes)", name, len);
+    return 0;
+}
+
+double pc_model_summary_num(const pc_model_t *m, const char *key, double dflt) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(m->summary, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+double pc_model_param_num(const pc_model_t *m, const char *key, double dflt) {
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(m->header, "params");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, key);
+    if (cJSON_IsNumber(v)) return v->valuedouble;
+    if (cJSON_IsBool(v)) return cJSON_IsTrue(v) ? 1 : 0;
+    return dflt;
+}
+
+const char *pc_model_header_str(const pc_model_t *m, const char *key, const char *dflt) {
+    const char *s = get_str(m->header, key);
+    return s ? s : dflt;
+}
