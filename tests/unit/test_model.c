@@ -1,0 +1,185 @@
+/* Result model: building from records, loading files, torn tails, errors with positions. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "pc_test.h"
+
+/* A test result file assembled in memory. */
+typedef struct file {
+    uint8_t buf[1 << 16];
+    size_t len;
+    size_t offsets[64]; /* where each record starts */
+    int n;
+} file_t;
+
+static void file_begin(file_t *f) {
+    f->len = 0;
+    f->n = 0;
+    pc_file_header_write(f->buf);
+    f->len = PC_FILE_HEADER_SIZE;
+}
+
+static void file_add(file_t *f, uint16_t kind, const char *json) {
+    f->offsets[f->n++] = f->len;
+    f->len += pc_record_encode(f->buf + f->len, sizeof f->buf - f->len, kind, PC_ENC_JSON, json, strlen(json));
+}
+
+static const char *header_json =
+    "{\"format\":\"perfcast\",\"suite\":\"ringbuf\",\"run_id\":\"r1\",\"params\":{\"messages\":1000,\"pin\":true},"
+    "\"series\":[{\"name\":\"spsc\",\"label\":\"lock-free SPSC ring\",\"unit\":\"ns\"},{\"name\":\"mutex\"}]}";
+
+static void make_run(file_t *f) {
+    file_begin(f);
+    file_add(f, PC_REC_HEADER, header_json);
+    file_add(f, PC_REC_EVENT, "{\"t\":0.01,\"text\":\"spsc latency\"}");
+    file_add(f, PC_REC_HIST, "{\"t\":0.1,\"series\":\"spsc\",\"b\":[100,5,200,5],\"min\":100,\"max\":215,\"sum\":1600}");
+    file_add(f, PC_REC_HIST, "{\"t\":0.2,\"series\":\"spsc\",\"b\":[100,10]}");
+    file_add(f, PC_REC_WINDOW, "{\"t\":1.1,\"dt\":0.1,\"series\":\"spsc\",\"count\":500000}");
+    file_add(f, PC_REC_WINDOW, "{\"t\":1.2,\"dt\":0.1,\"series\":\"mutex\",\"count\":25000}");
+    file_add(f, PC_REC_PROGRESS, "{\"t\":1.2,\"fraction\":0.5,\"phase\":\"throughput\"}");
+    file_add(f, 999, "{\"from\":\"the future\"}"); /* unknown kinds are skipped */
+    file_add(f, PC_REC_SUMMARY, "{\"spsc_msgs_per_s\":5e6,\"mutex_msgs_per_s\":2.5e5}");
+    file_add(f, PC_REC_END, "{\"t\":1.3,\"status\":\"ok\"}");
+}
+
+static void model_should_build_from_a_complete_file(void) {
+    static file_t f;
+    make_run(&f);
+    pc_model_t *m = pc_model_create();
+    pc_load_info_t info;
+    pc_errbuf_t err = {{0}};
+    int r = pc_model_load(m, f.buf, f.len, "t.pcast", &info, &err);
+    PC_CHECK(r == 0);
+    PC_CHECK(!info.truncated);
+    PC_CHECK_EQ_U64(info.records, 10);
+    PC_CHECK_EQ_STR(m->suite, "ringbuf");
+    PC_CHECK_EQ_STR(m->run_id, "r1");
+    PC_CHECK_EQ_U64(m->n_series, 2);
+    const pc_series_t *s = pc_model_series(m, "spsc");
+    PC_CHECK(s && s->has_hist);
+    PC_CHECK_EQ_STR(s->label, "lock-free SPSC ring");
+    PC_CHECK_EQ_U64(s->hist->total, 20);
+    PC_CHECK_EQ_U64(s->hist->counts[100], 15);
+    PC_CHECK_EQ_U64(s->hist->min, 100);
+    PC_CHECK_EQ_U64(s->n_windows, 1);
+    PC_CHECK(s->windows[0].rate == 5000000.0);
+    PC_CHECK_EQ_STR(pc_model_series(m, "mutex")->label, "mutex");
+    PC_CHECK(pc_model_summary_num(m, "mutex_msgs_per_s", -1) == 2.5e5);
+    PC_CHECK(pc_model_summary_num(m, "missing", -1) == -1);
+    PC_CHECK(pc_model_param_num(m, "messages", 0) == 1000);
+    PC_CHECK(pc_model_param_num(m, "pin", 0) == 1);
+    PC_CHECK(m->finished);
+    PC_CHECK_EQ_STR(m->status, "ok");
+    PC_CHECK_EQ_U64(m->n_events, 1);
+    PC_CHECK(m->t_last == 1.3);
+    pc_model_destroy(m);
+}
+
+static void model_should_open_a_torn_file_up_to_its_last_whole_record(void) {
+    static file_t f;
+    make_run(&f);
+    /* cut inside every record after the header: each cut keeps exactly the records before it */
+    for (int k = 1; k < f.n; k++) {
+        size_t cut = f.offsets[k] + 5;
+        pc_model_t *m = pc_model_create();
+        pc_load_info_t info;
+        pc_errbuf_t err = {{0}};
+        PC_CHECK(pc_model_load(m, f.buf, cut, "torn.pcast", &info, &err) == 0);
+        PC_CHECK(info.truncated);
+        PC_CHECK_EQ_U64(info.records, k);
+        PC_CHECK_EQ_U64(info.valid_bytes, f.offsets[k]);
+        PC_CHECK(strstr(info.warning, "torn.pcast") != NULL);
+        pc_model_destroy(m);
+    }
+}
+
+static void model_should_name_file_and_position_of_errors(void) {
+    static file_t f;
+    pc_errbuf_t err = {{0}};
+    pc_model_t *m = pc_model_create();
+    /* not a result file */
+    PC_CHECK(pc_model_load(m, (const uint8_t *)"hello world, not perfcast", 25, "x.txt", NULL, &err) == PC_EFORMAT);
+    PC_CHECK(strstr(err.msg, "x.txt") && strstr(err.msg, "not a perfcast result file"));
+    /* a newer major version */
+    make_run(&f);
+    f.buf[8] = PC_FORMAT_MAJOR + 1;
+    pc_model_reset(m);
+    PC_CHECK(pc_model_load(m, f.buf, f.len, "new.pcast", NULL, &err) == PC_EVERSION);
+    PC_CHECK(strstr(err.msg, "new.pcast") && strstr(err.msg, "version 2"));
+    /* a well-framed record with a malformed payload: error names record number and byte */
+    file_begin(&f);
+    file_add(&f, PC_REC_HEADER, header_json);
+    file_add(&f, PC_REC_WINDOW, "{\"t\":1,\"series\":\"spsc\",\"count\":1}");
+    pc_model_reset(m);
+    PC_CHECK(pc_model_load(m, f.buf, f.len, "bad.pcast", NULL, &err) == PC_EFORMAT);
+    char want[64];
+    snprintf(want, sizeof want, "record 2 at byte %zu", f.offsets[1]);
+    PC_CHECK(strstr(err.msg, want) != NULL);
+    PC_CHECK(strstr(err.msg, "\"dt\"") != NULL);
+    /* records before the header */
+    file_begin(&f);
+    file_add(&f, PC_REC_END, "{\"status\":\"ok\"}");
+    pc_model_reset(m);
+    PC_CHECK(pc_model_load(m, f.buf, f.len, "nohdr.pcast", NULL, &err) == PC_EFORMAT);
+    /* only the file header */
+    pc_model_reset(m);
+    PC_CHECK(pc_model_load(m, f.buf, PC_FILE_HEADER_SIZE, "empty.pcast", NULL, &err) == PC_ETRUNC);
+    pc_model_destroy(m);
+}
+
+static void model_should_reject_bad_hist_deltas_without_applying_them(void) {
+    static file_t f;
+    file_begin(&f);
+    file_add(&f, PC_REC_HEADER, header_json);
+    pc_model_t *m = pc_model_create();
+    pc_errbuf_t err = {{0}};
+    PC_CHECK(pc_model_feed(m, f.buf + PC_FILE_HEADER_SIZE, f.len - PC_FILE_HEADER_SIZE, &err) == 0);
+    const char *bad[] = {
+        "{\"series\":\"spsc\",\"b\":[1,2,3]}",
+        "{\"series\":\"spsc\",\"b\":[100,1,999999,1]}",
+        "{\"series\":\"spsc\",\"b\":[100,-1]}",
+        "{\"series\":\"spsc\",\"b\":\"nope\"}",
+        "{\"b\":[1,1]}",
+        "not json at all",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        uint8_t rec[256];
+        size_t n = pc_record_encode(rec, sizeof rec, PC_REC_HIST, PC_ENC_JSON, bad[i], strlen(bad[i]));
+        PC_CHECK(pc_model_feed(m, rec, n, &err) == PC_EFORMAT);
+        PC_CHECK(strstr(err.msg, "byte 0") != NULL);
+    }
+    const pc_series_t *s = pc_model_series(m, "spsc");
+    PC_CHECK(!s->has_hist);
+    /* a cut wire message is an error, not a silent partial apply */
+    uint8_t rec[64];
+    size_t n = pc_record_encode(rec, sizeof rec, PC_REC_END, PC_ENC_JSON, "{\"status\":\"ok\"}", 15);
+    PC_CHECK(pc_model_feed(m, rec, n - 1, &err) == PC_ETRUNC);
+    PC_CHECK(!m->finished);
+    pc_model_destroy(m);
+}
+
+static void model_reset_should_start_a_new_run_cleanly(void) {
+    static file_t f;
+    make_run(&f);
+    pc_model_t *m = pc_model_create();
+    PC_CHECK(pc_model_load(m, f.buf, f.len, "a", NULL, NULL) == 0);
+    uint64_t v = m->version;
+    pc_model_reset(m);
+    PC_CHECK(m->version > v);
+    PC_CHECK_EQ_U64(m->n_series, 0);
+    PC_CHECK(m->header == NULL && m->summary == NULL && !m->finished);
+    PC_CHECK(pc_model_load(m, f.buf, f.len, "a", NULL, NULL) == 0);
+    PC_CHECK_EQ_U64(pc_model_series(m, "spsc")->hist->total, 20); /* not 40: reset really emptied it */
+    pc_model_destroy(m);
+}
+
+int main(int argc, char **argv) {
+    pc_test_filter(argc, argv);
+    PC_RUN(model_should_build_from_a_complete_file);
+    PC_RUN(model_should_open_a_torn_file_up_to_its_last_whole_record);
+    PC_RUN(model_should_name_file_and_position_of_errors);
+    PC_RUN(model_should_reject_bad_hist_deltas_without_applying_them);
+    PC_RUN(model_reset_should_start_a_new_run_cleanly);
+    return pc_test_done();
+}
