@@ -34,7 +34,8 @@ typedef struct recbuf {
     uint8_t bytes[];
 } recbuf_t;
 
-PC_SPSC_DEFINE(recq, recbuf_t *)
+typedef recbuf_t *recbuf_ptr; /* a typedef so the macro's `const type *` means what it says */
+PC_SPSC_DEFINE(recq, recbuf_ptr)
 
 struct pc_run {
     const pc_suite_t *suite;
@@ -81,10 +82,9 @@ static recbuf_t *encode(uint16_t kind, uint16_t enc, const void *payload, size_t
 }
 
 int pc_run_emit(pc_run_t *run, pc_rec_kind_t kind, pc_rec_enc_t enc, const void *payload, size_t len) {
-    if (recq_full(&run->queue)) return PC_EAGAIN; /* check first: don't encode what we can't queue */
     recbuf_t *rb = encode(kind, enc, payload, len);
     if (!rb) return len > PC_RECORD_MAX_PAYLOAD ? PC_ELIMIT : PC_ENOMEM;
-    if (!recq_push(&run->queue, rb)) { /* cannot happen with one producer, but stay safe */
+    if (recq_push(&run->queue, &rb) != 0) { /* full: the caller aggregates and retries */
         free(rb);
         return PC_EAGAIN;
     }
@@ -92,7 +92,6 @@ int pc_run_emit(pc_run_t *run, pc_rec_kind_t kind, pc_rec_enc_t enc, const void 
 }
 
 int pc_run_emit_json(pc_run_t *run, pc_rec_kind_t kind, const cJSON *payload) {
-    if (recq_full(&run->queue)) return PC_EAGAIN;
     char *s = cJSON_PrintUnformatted(payload);
     if (!s) return PC_ENOMEM;
     int r = pc_run_emit(run, kind, PC_ENC_JSON, s, strlen(s));
@@ -194,7 +193,7 @@ static void report_progress(pc_run_t *run, const recbuf_t *rb) {
 static void drain(pc_run_t *run, uint8_t **batch, size_t *cap) {
     size_t n = 0;
     recbuf_t *rb;
-    while (recq_pop(&run->queue, &rb)) {
+    while (recq_pop(&run->queue, &rb) == 0) {
         if (n + rb->len > *cap) {
             size_t ncap = (*cap ? *cap * 2 : 65536);
             while (ncap < n + rb->len) ncap *= 2;
@@ -317,7 +316,9 @@ int pc_run_start(const pc_suite_t *suite, cJSON *params, int quick, const pc_run
     *out = NULL;
     if (!suite || !params || !opts || (!opts->path && !opts->dir))
         return pc_errf(err, PC_EINVAL, "pc_run_start: suite, params and a path or dir are required");
-    pc_run_t *run = calloc(1, sizeof *run);
+    /* aligned: the queue's indices must sit on their own cache lines */
+    pc_run_t *run = aligned_alloc(PC_CACHE_LINE, (sizeof *run + PC_CACHE_LINE - 1) / PC_CACHE_LINE * PC_CACHE_LINE);
+    if (run) memset(run, 0, sizeof *run);
     if (!run || recq_init(&run->queue, QUEUE_CAPACITY) != 0) {
         free(run);
         return pc_errf(err, PC_ENOMEM, "out of memory");
@@ -422,7 +423,7 @@ void pc_run_destroy(pc_run_t *run) {
     if (!run) return;
     if (run->threads_started) pc_run_join(run);
     recbuf_t *rb;
-    while (recq_pop(&run->queue, &rb)) free(rb);
+    while (recq_pop(&run->queue, &rb) == 0) free(rb);
     recq_destroy(&run->queue);
     if (run->log) pc_runlog_unref(run->log);
     cJSON_Delete(run->params);
