@@ -231,7 +231,7 @@ static void *recorder_main(void *arg) {
     if (run->io_error && run->result == 0) {
         run->result = PC_EIO;
         snprintf(run->status, sizeof run->status, "error");
-        snprintf(run->message, sizeof run->message, "writing %s failed: %s", run->path, strerror(run->io_error));
+        snprintf(run->message, sizeof run->message, "writing %.180s failed: %s", run->path, strerror(run->io_error));
     }
     /* Viewers learn the end from the log, so the agent never has to join to announce it. */
     if (run->log) pc_runlog_finish(run->log, run->status, run->message, run->summary);

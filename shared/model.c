@@ -171,7 +171,7 @@ static int apply_hist(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
 static int apply_window(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
     const char *name = get_str(o, "series");
     if (!name) return pc_errf(err, PC_EFORMAT, "window record: missing string field \"series\"");
-    double t, dt, count;
+    double t = 0, dt = 0, count = 0;
     int r;
     if ((r = get_num(o, "t", &t, 1, "window", err)) < 0) return r;
     if ((r = get_num(o, "dt", &dt, 1, "window", err)) < 0) return r;
