@@ -92,7 +92,7 @@ int pc_cmd_run(int argc, char **argv) {
     int quick = 0, json = 0, c, status = 0;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+s:o:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:o:h", opts, NULL)) != -1) {
         switch (c) {
         case 's':
             if (pc_cli_add_set(&sets, optarg) != 0) {

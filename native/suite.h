@@ -42,6 +42,9 @@ typedef struct pc_suite {
     const char *const *views;        /* NULL-terminated names from shared/views.c */
     const pc_series_def_t *series;   /* written into the header record's "series" list */
     size_t n_series;
+    /* Optional: checks constraints between or beyond ranges (e.g. a power of two) on the
+     * validated params; returns 0 or PC_EINVAL with err naming the parameter. */
+    int (*check)(const cJSON *params, pc_errbuf_t *err);
     /* Runs the workload on the calling thread; emits records through the run handle.
      * Returns 0, or a PC_E* code with pc_run_fail() called to say why. */
     int (*run)(struct pc_run *run);

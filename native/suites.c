@@ -106,6 +106,7 @@ cJSON *pc_suite_params(const pc_suite_t *s, const cJSON *overrides, int quick, p
             goto fail;
         }
     }
+    if (s->check && s->check(out, err) != 0) goto fail;
     return out;
 fail:
     cJSON_Delete(out);

@@ -120,14 +120,17 @@ void pc_gfx_fill_rect(pc_fb_t *fb, int x, int y, int w, int h, uint32_t color) {
 
 void pc_gfx_rect(pc_fb_t *fb, int x, int y, int w, int h, int t, uint32_t color) {
     if (w <= 0 || h <= 0 || t <= 0) return;
-    if (t * 2 >= w || t * 2 >= h) {
+    if ((long long)t * 2 >= w || (long long)t * 2 >= h) {
         pc_gfx_fill_rect(fb, x, y, w, h, color);
         return;
     }
+    /* edges far past INT_MAX are off every framebuffer: skip them instead of overflowing */
+    long long right = (long long)x + w - t, bottom = (long long)y + h - t, inner = (long long)y + t;
     pc_gfx_fill_rect(fb, x, y, w, t, color);
-    pc_gfx_fill_rect(fb, x, (int)((long long)y + h - t), w, t, color);
-    pc_gfx_fill_rect(fb, x, y + t, t, h - 2 * t, color);
-    pc_gfx_fill_rect(fb, (int)((long long)x + w - t), y + t, t, h - 2 * t, color);
+    if (bottom <= 2147483647LL) pc_gfx_fill_rect(fb, x, (int)bottom, w, t, color);
+    if (inner > 2147483647LL) return;
+    pc_gfx_fill_rect(fb, x, (int)inner, t, h - 2 * t, color);
+    if (right <= 2147483647LL) pc_gfx_fill_rect(fb, (int)right, (int)inner, t, h - 2 * t, color);
 }
 
 /* Inclusive [a, b] in either order as start and length, without int overflow. */
@@ -357,11 +360,30 @@ static void shape_fill(pc_fb_t *fb, const shape_t *s, double bx0, double by0, do
     int xa = to_int_clamped(floor(bx0) - 1, 0, fb->w - 1), xb = to_int_clamped(ceil(bx1) + 1, 0, fb->w - 1);
     int ya = to_int_clamped(floor(by0) - 1, 0, fb->h - 1), yb = to_int_clamped(ceil(by1) + 1, 0, fb->h - 1);
     if (bx1 < -1.0 || by1 < -1.0 || bx0 > fb->w + 1.0 || by0 > fb->h + 1.0) return;
-    for (int y = ya; y <= yb; y++)
+    /* A rounded rectangle's coverage does not vary along x between its corner zones, so
+     * each row's middle span takes one value; only the corners need the distance per pixel.
+     * Panels are large, so this keeps card-heavy views cheap. */
+    int ma = 1, mb = 0;
+    if (s->kind >= 2) {
+        double half = s->hw - s->r - 1.0; /* straight part, a pixel clear of the side edges */
+        ma = to_int_clamped(ceil(s->cx - half - 0.5), 0, fb->w);
+        mb = to_int_clamped(floor(s->cx + half - 0.5), -1, fb->w - 1);
+        if (ma < xa) ma = xa;
+        if (mb > xb) mb = xb;
+    }
+    for (int y = ya; y <= yb; y++) {
+        unsigned mid = ma <= mb ? cov255(shape_cov(s, s->cx, y + 0.5)) : 0;
         for (int x = xa; x <= xb; x++) {
+            if (x == ma && ma <= mb) {
+                if (mid)
+                    for (; x <= mb; x++) put(fb, x, y, color, mid);
+                x = mb;
+                continue;
+            }
             unsigned c = cov255(shape_cov(s, x + 0.5, y + 0.5));
             if (c) put(fb, x, y, color, c);
         }
+    }
 }
 
 void pc_gfx_circle(pc_fb_t *fb, float cx, float cy, float r, uint32_t color) {
@@ -415,14 +437,13 @@ void pc_gfx_round_rect_stroke(pc_fb_t *fb, float x, float y, float w, float h, f
 #define CHUNK 1024
 
 /* Vertex i of the polygon: the n points, then (for an area) two points on the base line. */
-static void vertex(const pc_pointf_t *pts, int n, int area, double base, int i, double *x, double *y) {
+static void vertex(const pc_pointf_t *pts, int n, double base, int i, double *x, double *y) {
     if (i < n) {
         *x = pts[i].x;
         *y = pts[i].y;
     } else {
         *x = (i == n) ? pts[n - 1].x : pts[0].x;
         *y = base;
-        (void)area;
     }
 }
 
@@ -445,7 +466,7 @@ static void fill_poly(pc_fb_t *fb, const pc_pointf_t *pts, int n, int area, doub
     double ymin = 0, ymax = 0, xmin = 0, xmax = 0;
     for (int i = 0; i < nv; i++) {
         double x, y;
-        vertex(pts, n, area, base, i, &x, &y);
+        vertex(pts, n, base, i, &x, &y);
         if (!finite_d(x) || !finite_d(y)) return;
         if (i == 0 || y < ymin) ymin = y;
         if (i == 0 || y > ymax) ymax = y;
@@ -465,8 +486,8 @@ static void fill_poly(pc_fb_t *fb, const pc_pointf_t *pts, int n, int area, doub
             nx[s] = 0;
             for (int i = 0; i < nv; i++) {
                 double ax, ay, bx, by;
-                vertex(pts, n, area, base, i, &ax, &ay);
-                vertex(pts, n, area, base, (i + 1) % nv, &bx, &by);
+                vertex(pts, n, base, i, &ax, &ay);
+                vertex(pts, n, base, (i + 1) % nv, &bx, &by);
                 if ((ay <= ys && ys < by) || (by <= ys && ys < ay)) {
                     if (nx[s] >= PC_GFX_MAX_CROSSINGS) break;
                     double x = ax + (ys - ay) * (bx - ax) / (by - ay);

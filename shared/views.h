@@ -15,6 +15,7 @@
 typedef struct pc_view_state {
     double t_cursor; /* seconds since run start to show up to; < 0 means "everything" */
     float scale;     /* device pixels per CSS pixel (HiDPI): sizes of text and lines scale by it */
+    struct pc_font *font; /* caller-created (pc_font_create), reused across frames; NULL draws no text */
 } pc_view_state_t;
 
 /* Draws the view into fb. Returns 0, or a negative PC_E* code (nothing useful drawn). */

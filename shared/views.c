@@ -1,0 +1,33 @@
+/* views.c — the view registry. A suite's views are rows in this table; the CLI, the agent
+ * and the page find them by name, so adding a view changes nothing else. */
+#include "views.h"
+
+#include <string.h>
+
+#include "views/ringbuf_views.h"
+
+static const pc_view_def_t VIEWS[] = {
+    {"latency-histogram", "Latency distribution", "ringbuf", 0, pc_view_ringbuf_latency},
+    {"throughput-timeline", "Throughput over time", "ringbuf", 1, pc_view_ringbuf_throughput},
+    {"comparison", "SPSC vs mutex", "ringbuf", 0, pc_view_ringbuf_comparison},
+    {"summary", "Summary", "ringbuf", 1, pc_view_ringbuf_summary},
+};
+
+const pc_view_def_t *pc_views(size_t *n) {
+    if (n) *n = sizeof VIEWS / sizeof VIEWS[0];
+    return VIEWS;
+}
+
+const pc_view_def_t *pc_view_find(const char *name) {
+    if (!name) return NULL;
+    for (size_t i = 0; i < sizeof VIEWS / sizeof VIEWS[0]; i++)
+        if (strcmp(VIEWS[i].name, name) == 0) return &VIEWS[i];
+    return NULL;
+}
+
+int pc_view_draw(const char *name, pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st) {
+    const pc_view_def_t *v = pc_view_find(name);
+    if (!v) return PC_ENOTFOUND;
+    pc_view_state_t dflt = {.t_cursor = -1, .scale = 1.0f, .font = NULL};
+    return v->draw(fb, m, st ? st : &dflt);
+}

@@ -1,0 +1,444 @@
+#!/usr/bin/env node
+/* test_browser.js — the page in headless Chromium (Debian's, driven by playwright-core).
+ *
+ *   node test_browser.js --case live|static|token --perfcast BIN --www DIR --fixture FILE --out DIR
+ *
+ * live    `perfcast agent` on a free loopback port with a temp record dir: the page starts
+ *         ringbuf by itself on a fresh agent, Stop works, a quick run started from the form
+ *         finishes with chart pixels on the canvas, every view tab draws.
+ * static  build/www from a tiny static server, no agent: the page says so, opens a result
+ *         file from the file input and by drag-and-drop, draws it (also at devicePixelRatio
+ *         2), and shows clear errors for a corrupt and a torn file.
+ * token   agent with --token: without the token the page cannot connect; with ?token= it
+ *         can, and runs a quick ringbuf.
+ *
+ * Screenshots land in --out: look at them, what the user sees is part of the test. Every
+ * process started here is killed on the way out. Prints "N passed, N failed". */
+'use strict';
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const http = require('http');
+const net = require('net');
+const { spawn } = require('child_process');
+
+const CHROMIUM = process.env.PC_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const RUN_TIMEOUT_MS = 150000;
+
+function parseArgs(argv) {
+  const a = {};
+  for (let i = 2; i < argv.length; i++) {
+    const k = argv[i];
+    if (!k.startsWith('--') || i + 1 >= argv.length) throw new Error('bad argument ' + k);
+    a[k.slice(2)] = argv[++i];
+  }
+  for (const k of ['case', 'www', 'out']) if (!a[k]) throw new Error('missing --' + k);
+  return a;
+}
+
+const args = parseArgs(process.argv);
+fs.mkdirSync(args.out, { recursive: true });
+
+let chromium;
+try {
+  ({ chromium } = require('playwright-core'));
+} catch (e) {
+  console.log('FAIL setup: playwright-core is not installed in tests/browser (run `scripts/setup.sh test`, ' +
+              'which runs `npm ci` there)');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+/* ---------------------------------------------------------------- bookkeeping */
+
+let passed = 0, failed = 0;
+const cleanups = [];
+function onCleanup(fn) { cleanups.push(fn); }
+async function cleanup() {
+  while (cleanups.length) {
+    const fn = cleanups.pop();
+    try { await fn(); } catch (e) { /* keep cleaning */ }
+  }
+}
+
+async function step(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log('ok   ' + name);
+    return true;
+  } catch (e) {
+    failed++;
+    console.log('FAIL ' + name + '\n     ' + String(e && e.stack || e).split('\n').slice(0, 6).join('\n     '));
+    return false;
+  }
+}
+function check(cond, msg) { if (!cond) throw new Error(msg); }
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/* ---------------------------------------------------------------- processes & servers */
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function httpGet(url) {
+  return new Promise((resolve) => {
+    const req = http.get(url, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', () => resolve(0));
+    req.setTimeout(2000, () => { req.destroy(); resolve(0); });
+  });
+}
+
+/* Starts `perfcast agent`; resolves once it serves the page. Its output goes to a log in --out. */
+async function startAgent(extra) {
+  check(args.perfcast, 'missing --perfcast');
+  const port = await freePort();
+  const recordDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfcast-browser-'));
+  onCleanup(() => fs.rmSync(recordDir, { recursive: true, force: true }));
+  const log = fs.openSync(path.join(args.out, `agent-${args.case}.log`), 'w');
+  const argv = ['agent', '--listen', `127.0.0.1:${port}`, '--record-dir', recordDir].concat(extra || []);
+  const child = spawn(args.perfcast, argv, {
+    stdio: ['ignore', log, log],
+    env: Object.assign({}, process.env, { PERFCAST_WWW: path.resolve(args.www) }),
+  });
+  let exited = null;
+  child.on('exit', (code, sig) => { exited = { code, sig }; });
+  onCleanup(async () => {
+    if (exited) return;
+    child.kill('SIGTERM');
+    for (let i = 0; i < 50 && !exited; i++) await sleep(100);
+    if (!exited) child.kill('SIGKILL');
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 100; i++) {
+    if (exited) throw new Error(`perfcast agent exited (${JSON.stringify(exited)}); see agent-${args.case}.log`);
+    if (await httpGet(url) === 200) return { url, port, recordDir, child };
+    await sleep(100);
+  }
+  throw new Error('perfcast agent did not serve ' + url + ' within 10 s');
+}
+
+const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.png': 'image/png' };
+
+/* A static file server for a directory, nothing else (no WebSocket upgrades). */
+async function startStatic(dir) {
+  const root = path.resolve(dir);
+  const server = http.createServer((req, res) => {
+    const u = new URL(req.url, 'http://x');
+    let p = path.normalize(path.join(root, decodeURIComponent(u.pathname)));
+    if (!p.startsWith(root)) { res.writeHead(403); res.end(); return; }
+    if (u.pathname.endsWith('/')) p = path.join(p, 'index.html');
+    fs.readFile(p, (err, data) => {
+      if (err) { res.writeHead(404); res.end('not found'); return; }
+      res.writeHead(200, { 'Content-Type': MIME[path.extname(p)] || 'application/octet-stream' });
+      res.end(data);
+    });
+  });
+  server.on('upgrade', (req, socket) => socket.destroy()); /* no agent here */
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  onCleanup(() => new Promise((r) => server.close(() => r())));
+  return { url: `http://127.0.0.1:${server.address().port}/`, server };
+}
+
+async function launch() {
+  check(fs.existsSync(CHROMIUM), CHROMIUM + ' is missing (apt-get install chromium; scripts/setup.sh test does)');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60000 });
+  onCleanup(() => browser.close());
+  return browser;
+}
+
+/* A page that fails the test on uncaught exceptions and keeps the console for the log. */
+async function openPage(browser, url, opts = {}) {
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 860 }, deviceScaleFactor: opts.dpr || 1 });
+  const page = await ctx.newPage();
+  page.pageErrors = [];
+  page.on('pageerror', (e) => page.pageErrors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    console.log('     [console] ' + m.text());
+    /* the agent serves a strict CSP: anything it blocks is a page bug, count it as one */
+    if (/Content Security Policy/i.test(m.text())) page.pageErrors.push('CSP: ' + m.text());
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-viewer="ready"]', { timeout: 30000 });
+  return page;
+}
+
+/* ---------------------------------------------------------------- what the page shows */
+
+/* Reads the canvas back and counts pixels that are not its most common colour (the
+ * background) and pixels close to the accent colour #00ff88. */
+async function canvasStats(page) {
+  return page.evaluate(() => {
+    const c = document.getElementById('view');
+    const ctx = c.getContext('2d');
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    const counts = new Map();
+    for (let i = 0; i < d.length; i += 4 * 3) {
+      const k = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
+      counts.set(k, (counts.get(k) || 0) + 1);
+    }
+    let bg = 0, best = -1;
+    for (const [k, n] of counts) if (n > best) { best = n; bg = k; }
+    let nonBg = 0, accent = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const r = d[i], g = d[i + 1], b = d[i + 2];
+      if (((r << 16) | (g << 8) | b) !== bg) nonBg++;
+      if (r <= 40 && g >= 215 && Math.abs(b - 136) <= 40) accent++;
+    }
+    const rect = c.getBoundingClientRect();
+    return { w: c.width, h: c.height, cssW: rect.width, cssH: rect.height, total: c.width * c.height,
+      nonBg, accent, bg: '#' + bg.toString(16).padStart(6, '0'), colours: counts.size,
+      view: c.dataset.view || '', version: c.dataset.version || '' };
+  });
+}
+
+function checkChart(st, what) {
+  check(st.w > 100 && st.h > 100, `${what}: canvas is ${st.w}x${st.h}`);
+  check(st.nonBg > st.total * 0.004, `${what}: only ${st.nonBg} of ${st.total} pixels differ from the background ${st.bg}`);
+  check(st.colours > 8, `${what}: only ${st.colours} colours on the canvas`);
+  check(st.accent >= 30, `${what}: only ${st.accent} accent-coloured (#00ff88) pixels`);
+}
+
+async function text(page, sel) {
+  return (await page.textContent(sel)) || '';
+}
+
+async function waitRunStatus(page, statuses, timeout) {
+  const want = Array.isArray(statuses) ? statuses : [statuses];
+  await page.waitForFunction((w) => w.includes(document.getElementById('run-status').dataset.status),
+    want, { timeout, polling: 100 });
+  return page.getAttribute('#run-status', 'data-status');
+}
+
+/* Clicks every view tab, waits for its frame, checks pixels, saves a screenshot. */
+async function everyView(page, prefix, opts = {}) {
+  const views = await page.$$eval('#tabs .tab', (bs) => bs.map((b) => b.dataset.view));
+  check(views.length >= 1, 'no view tabs');
+  for (const v of views) {
+    await page.click(`#tabs .tab[data-view="${v}"]`);
+    await page.waitForFunction((name) => document.getElementById('view').dataset.view === name, v, { timeout: 10000 });
+    await page.waitForTimeout(50);
+    const st = await canvasStats(page);
+    const shot = path.join(args.out, `${prefix}-${v}.png`);
+    await page.screenshot({ path: shot });
+    console.log(`     view ${v}: ${st.w}x${st.h} px, ${st.nonBg} non-background, ${st.accent} accent -> ${shot}`);
+    if (!opts.lenient || v === views[0]) checkChart(st, 'view ' + v);
+  }
+  return views;
+}
+
+/* ---------------------------------------------------------------- cases */
+
+async function caseStatic() {
+  check(args.fixture && fs.existsSync(args.fixture), 'missing --fixture file ' + args.fixture);
+  const srv = await startStatic(args.www);
+  const browser = await launch();
+  const page = await openPage(browser, srv.url);
+
+  await step('static_page_should_say_there_is_no_agent', async () => {
+    await page.waitForFunction(() => /no agent/.test(document.getElementById('conn-text').textContent), null, { timeout: 15000 });
+    check((await text(page, '#conn-text')).includes('no agent — open a result file'), 'wrong text: ' + await text(page, '#conn-text'));
+    check(await page.isVisible('#hint'), 'the empty-state hint is not shown');
+    await page.screenshot({ path: path.join(args.out, 'static-empty.png') });
+  });
+
+  await step('static_page_should_draw_a_result_file_from_the_file_input', async () => {
+    await page.setInputFiles('#file-input', args.fixture);
+    await page.waitForFunction(() => document.getElementById('hint').hidden, null, { timeout: 15000 });
+    await page.waitForFunction(() => document.getElementById('view').dataset.version, null, { timeout: 10000 });
+    check(await page.isHidden('#banner'), 'a banner is shown: ' + await text(page, '#banner-text'));
+    const info = await text(page, '#run-info');
+    check(info.includes(path.basename(args.fixture)), 'run info does not name the file: ' + info);
+    check(await page.isVisible('#summary-panel'), 'summary not shown');
+    check((await page.$$('#summary tr')).length >= 1, 'summary table is empty');
+    check((await text(page, '#conn-text')).includes('no agent'), 'no-agent state lost after opening a file');
+    const views = await everyView(page, 'static');
+    console.log('     views: ' + views.join(', '));
+  });
+
+  await step('static_page_should_show_a_clear_error_for_a_corrupt_file', async () => {
+    const bad = path.join(args.out, 'corrupt.pcast');
+    fs.writeFileSync(bad, Buffer.from('PERFCAXT' + 'garbage, definitely not records '.repeat(8)));
+    await page.setInputFiles('#file-input', bad);
+    await page.waitForSelector('#banner:not([hidden])', { timeout: 10000 });
+    const msg = await text(page, '#banner-text');
+    check(msg.includes('corrupt.pcast') && msg.includes('not a perfcast result file'), 'unclear error: ' + msg);
+    check(await page.getAttribute('#banner', 'data-kind') === 'error', 'not shown as an error');
+    check(await page.isVisible('#hint'), 'a failed load still shows a run');
+    await page.screenshot({ path: path.join(args.out, 'static-corrupt.png') });
+  });
+
+  await step('static_page_should_warn_about_a_torn_file_and_still_draw_it', async () => {
+    const data = fs.readFileSync(args.fixture);
+    const torn = path.join(args.out, 'torn.pcast');
+    fs.writeFileSync(torn, data.subarray(0, data.length - 7));
+    await page.setInputFiles('#file-input', torn);
+    await page.waitForSelector('#banner[data-kind="warning"]:not([hidden])', { timeout: 10000 });
+    const msg = await text(page, '#banner-text');
+    check(msg.includes('torn.pcast') && /byte \d+/.test(msg), 'warning does not name the file and byte: ' + msg);
+    check(await page.isHidden('#hint'), 'torn file not drawn');
+  });
+
+  await step('static_page_should_open_a_dropped_file', async () => {
+    const b64 = fs.readFileSync(args.fixture).toString('base64');
+    await page.evaluate((data) => {
+      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'dropped.pcast'));
+      document.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      document.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, b64);
+    await page.waitForFunction(() => document.getElementById('run-info').textContent.includes('dropped.pcast'), null, { timeout: 10000 });
+    check(await page.isHidden('#drop'), 'drop overlay still shown');
+    check(await page.isHidden('#banner'), 'banner after a good drop: ' + await text(page, '#banner-text'));
+    await page.waitForTimeout(100);
+    checkChart(await canvasStats(page), 'dropped file');
+  });
+
+  await step('static_page_should_render_at_device_pixel_ratio_2', async () => {
+    const hi = await openPage(browser, srv.url, { dpr: 2 });
+    await hi.setInputFiles('#file-input', args.fixture);
+    await hi.waitForFunction(() => document.getElementById('view').dataset.version && document.getElementById('hint').hidden,
+      null, { timeout: 15000 });
+    await hi.waitForTimeout(100);
+    const st = await canvasStats(hi);
+    check(Math.abs(st.w - st.cssW * 2) <= 2 && Math.abs(st.h - st.cssH * 2) <= 2,
+          `backing store ${st.w}x${st.h} is not 2x the CSS size ${st.cssW}x${st.cssH}`);
+    checkChart(st, 'dpr 2');
+    await hi.screenshot({ path: path.join(args.out, 'static-dpr2.png') });
+    check(hi.pageErrors.length === 0, 'page errors: ' + hi.pageErrors.join('; '));
+  });
+
+  await step('static_page_should_raise_no_uncaught_errors', async () => {
+    check(page.pageErrors.length === 0, 'page errors: ' + page.pageErrors.join('; '));
+  });
+}
+
+/* Fills the ringbuf card: quick on, Start; waits for running then the end. */
+async function runQuickRingbuf(page, prefix) {
+  await page.waitForSelector('.suite[data-suite="ringbuf"] .start:not([disabled])', { timeout: 30000 });
+  await page.check('.suite[data-suite="ringbuf"] .quick-box');
+  await page.click('.suite[data-suite="ringbuf"] .start');
+  await waitRunStatus(page, ['running', 'ok'], 15000);
+  /* a mid-run look at the live view, when the run is long enough to catch one */
+  if (await page.getAttribute('#run-status', 'data-status') === 'running') {
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: path.join(args.out, `${prefix}-running.png`) });
+  }
+  const end = await waitRunStatus(page, ['ok', 'stopped', 'error', 'disconnected'], RUN_TIMEOUT_MS);
+  check(end === 'ok', 'quick ringbuf ended "' + end + '": ' + await text(page, '#banner-text'));
+  await page.waitForSelector('#summary-panel:not([hidden])', { timeout: 10000 });
+  const pct = await page.getAttribute('#progress', 'aria-valuenow');
+  check(pct === '100', 'progress bar at ' + pct + '% after a finished run');
+}
+
+async function caseLive() {
+  const agent = await startAgent([]);
+  const browser = await launch();
+  const page = await openPage(browser, agent.url);
+
+  await step('live_page_should_connect_and_list_suites', async () => {
+    await page.waitForSelector('#conn[data-state="connected"]', { timeout: 15000 });
+    await page.waitForSelector('.suite[data-suite="ringbuf"]', { timeout: 15000 });
+    const inputs = await page.$$('.suite[data-suite="ringbuf"] .param input');
+    check(inputs.length >= 1, 'ringbuf shows no parameter inputs');
+  });
+
+  await step('live_page_should_start_ringbuf_on_a_fresh_agent_and_stop_it', async () => {
+    await waitRunStatus(page, ['running', 'ok'], 20000);
+    const info = await text(page, '#run-info');
+    check(info.includes('ringbuf'), 'run info does not show ringbuf: ' + info);
+    if (await page.getAttribute('#run-status', 'data-status') === 'running') {
+      await page.waitForTimeout(1500);
+      await page.screenshot({ path: path.join(args.out, 'live-autostart.png') });
+      await page.click('#stop');
+      const end = await waitRunStatus(page, ['stopped', 'ok'], 30000);
+      console.log('     autostarted run ended: ' + end);
+    }
+  });
+
+  await step('live_page_should_run_quick_ringbuf_to_the_end_and_draw_it', async () => {
+    await runQuickRingbuf(page, 'live');
+    const views = await everyView(page, 'live');
+    console.log('     views: ' + views.join(', '));
+    const files = fs.readdirSync(agent.recordDir).filter((f) => f.endsWith('.pcast'));
+    check(files.length >= 1, 'no result file in the record dir');
+  });
+
+  await step('live_page_should_raise_no_uncaught_errors', async () => {
+    check(page.pageErrors.length === 0, 'page errors: ' + page.pageErrors.join('; '));
+  });
+}
+
+async function caseToken() {
+  const token = 'pc-test-' + Math.random().toString(36).slice(2);
+  const agent = await startAgent(['--token', token]);
+  const browser = await launch();
+
+  await step('token_page_without_the_token_should_not_connect', async () => {
+    const page = await openPage(browser, agent.url + '?autostart=0');
+    await page.waitForSelector('#conn[data-state="offline"]', { timeout: 15000 });
+    const t = await text(page, '#conn-text');
+    check(/no agent/.test(t), 'unexpected connection text: ' + t);
+    check((await page.$$('.suite')).length === 0, 'suites listed without the token');
+    await page.screenshot({ path: path.join(args.out, 'token-refused.png') });
+    await page.close();
+  });
+
+  await step('token_page_with_the_token_should_run_quick_ringbuf', async () => {
+    const page = await openPage(browser, agent.url + '?token=' + encodeURIComponent(token) + '&autostart=0');
+    await page.waitForSelector('#conn[data-state="connected"]', { timeout: 15000 });
+    await runQuickRingbuf(page, 'token');
+    await page.waitForTimeout(100);
+    checkChart(await canvasStats(page), 'token run');
+    await page.screenshot({ path: path.join(args.out, 'token-finished.png') });
+    check(page.pageErrors.length === 0, 'page errors: ' + page.pageErrors.join('; '));
+  });
+}
+
+async function main() {
+  const cases = { static: caseStatic, live: caseLive, token: caseToken };
+  const fn = cases[args.case];
+  check(fn, 'unknown --case ' + args.case);
+  await fn();
+}
+
+const hardStop = setTimeout(() => {
+  console.log('FAIL timeout: the whole case took longer than 280 s');
+  failed++;
+  finish();
+}, 280000);
+
+let finishing = false;
+async function finish() {
+  if (finishing) return;
+  finishing = true;
+  clearTimeout(hardStop);
+  await cleanup();
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed || passed === 0 ? 1 : 0);
+}
+
+process.on('SIGTERM', () => { failed++; finish(); });
+process.on('SIGINT', () => { failed++; finish(); });
+main().catch((e) => {
+  failed++;
+  console.log('FAIL setup\n     ' + (e && e.stack || e));
+}).then(finish);
