@@ -810,9 +810,12 @@ void pc_chart_progress(pc_chart_t *c, pc_rect_t r, double fraction, const char *
         pc_fb_t right = pc_fb_sub(c->fb, split, r.y, r.x + r.w - split, r.h);
         pc_font_metrics_t fm = pc_font_metrics(c->font, pc_chart_pxf(c, PC_TEXT_TICK));
         int tw = pc_text_width(c->font, pc_chart_pxf(c, PC_TEXT_TICK), buf);
-        float tx = (float)(r.w / 2 - tw / 2), ty = (float)(r.h / 2 + fm.cap_height / 2);
-        pc_text_draw(&left, c->font, tx, ty, pc_chart_pxf(c, PC_TEXT_TICK), c->th->bg, PC_ALIGN_LEFT, buf);
-        pc_text_draw(&right, c->font, tx - (float)(split - r.x), ty, pc_chart_pxf(c, PC_TEXT_TICK), c->th->text,
+        /* text position in framebuffer coordinates, then relative to each clipped half's origin */
+        int ax = r.x + r.w / 2 - tw / 2, ay = r.y + r.h / 2 + fm.cap_height / 2;
+        int oy = r.y > 0 ? r.y : 0, olx = r.x > 0 ? r.x : 0, orx = split > 0 ? split : 0;
+        pc_text_draw(&left, c->font, (float)(ax - olx), (float)(ay - oy), pc_chart_pxf(c, PC_TEXT_TICK), c->th->bg,
+                     PC_ALIGN_LEFT, buf);
+        pc_text_draw(&right, c->font, (float)(ax - orx), (float)(ay - oy), pc_chart_pxf(c, PC_TEXT_TICK), c->th->text,
                      PC_ALIGN_LEFT, buf);
     }
 }

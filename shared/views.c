@@ -10,7 +10,7 @@ static const pc_view_def_t VIEWS[] = {
     {"latency-histogram", "Latency distribution", "ringbuf", 0, pc_view_ringbuf_latency},
     {"throughput-timeline", "Throughput over time", "ringbuf", 1, pc_view_ringbuf_throughput},
     {"comparison", "SPSC vs mutex", "ringbuf", 0, pc_view_ringbuf_comparison},
-    {"summary", "Summary", "ringbuf", 1, pc_view_ringbuf_summary},
+    {"summary", "Summary", "ringbuf", 0, pc_view_ringbuf_summary},
 };
 
 const pc_view_def_t *pc_views(size_t *n) {

@@ -477,7 +477,7 @@ static pc_model_t *synthetic_model(int stage) {
     /* latency phase: spsc around 180 ns, mutex around 7 µs (two deltas each) */
     for (int d = 0; d < 2; d++)
         if (feed_hist(m, "spsc", 0.4 + d * 0.4, &seed, 30000, 180, 0.18, 200)) goto fail;
-    snprintf(json, sizeof json, "{\"t\":0.9,\"fraction\":0.3,\"phase\":\"spsc throughput\"}");
+    snprintf(json, sizeof json, "{\"t\":0.9,\"fraction\":0.47,\"phase\":\"spsc throughput\"}");
     if (feed_json(m, PC_REC_PROGRESS, json)) goto fail;
     /* throughput phases: spsc 1.0..3.5 s at ~62 M/s, mutex 3.6..6.1 s at ~2.6 M/s */
     for (int i = 0; i < 25; i++) {
