@@ -2,6 +2,7 @@
 #   make        build native + wasm into build/ (binary build/bin/perfcast, viewer build/www/)
 #   make run    install what is missing (as root), build, start the agent on http://127.0.0.1:7681/
 #   make test   the same setup, then every test through ctest (release build + ASan/UBSan build)
+MAKEFLAGS += --no-print-directory
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE  ?= cmake
 LISTEN ?= 127.0.0.1:7681

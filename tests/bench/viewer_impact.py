@@ -50,14 +50,21 @@ def summary_of(path):
 
 
 async def start(url, params):
+    previous = None
     async with websockets.connect(url, subprotocols=["perfcast.v1"], max_size=None) as ws:
         await ws.send(json.dumps({"type": "start", "suite": "ringbuf", "params": params}))
         while True:
             m = await ws.recv()
             if isinstance(m, str):
                 msg = json.loads(m)
-                if msg["type"] == "run_started":
+                if msg["type"] == "hello":
+                    previous = (msg.get("run") or {}).get("run_id")
+                if msg["type"] == "run_started" and msg["run_id"] != previous:
                     return msg["run_id"]
+                if msg["type"] == "error" and "in progress" in msg["message"]:
+                    await asyncio.sleep(0.2)
+                    await ws.send(json.dumps({"type": "start", "suite": "ringbuf", "params": params}))
+                    continue
                 if msg["type"] == "error":
                     raise RuntimeError(msg["message"])
 
@@ -65,18 +72,27 @@ async def start(url, params):
 async def watch(url, params):
     """Starts a run and stays connected, receiving every record, until run_finished."""
     async with websockets.connect(url, subprotocols=["perfcast.v1"], max_size=None) as ws:
+        hello = json.loads(await ws.recv())
+        # a new connection first catches up on the previous run: skip that one
+        previous = (hello.get("run") or {}).get("run_id")
         await ws.send(json.dumps({"type": "start", "suite": "ringbuf", "params": params}))
-        nbytes = 0
+        nbytes, ours = 0, None
         while True:
             m = await ws.recv()
             if isinstance(m, bytes):
-                nbytes += len(m)
+                nbytes += len(m) if ours else 0
                 continue
             msg = json.loads(m)
+            if msg["type"] == "error" and "in progress" in msg["message"]:
+                await asyncio.sleep(0.2)  # the previous run's file is complete, its reaping is not
+                await ws.send(json.dumps({"type": "start", "suite": "ringbuf", "params": params}))
+                continue
             if msg["type"] == "error":
                 raise RuntimeError(msg["message"])
-            if msg["type"] == "run_finished":
-                return msg["run_id"], nbytes
+            if msg["type"] == "run_started" and msg["run_id"] != previous:
+                ours = msg["run_id"]
+            if msg["type"] == "run_finished" and msg["run_id"] == ours:
+                return ours, nbytes
 
 
 def wait_finished(record_dir, run_id, timeout=300):
