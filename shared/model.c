@@ -17,7 +17,10 @@ void pc_model_destroy(pc_model_t *m) {
     for (int i = 0; i < PC_MODEL_MAX_SERIES; i++) {
         free(m->series[i].hist);
         free(m->series[i].windows);
+        free(m->series[i].steps);
+        free(m->series[i].step_buckets);
     }
+    free(m->book);
     free(m);
 }
 
@@ -28,14 +31,36 @@ void pc_model_reset(pc_model_t *m) {
     pc_series_t keep[PC_MODEL_MAX_SERIES];
     memcpy(keep, m->series, sizeof keep);
     uint64_t version = m->version;
+    pc_book_frame_t *book = m->book;
+    size_t cap_book = m->cap_book;
     memset(m, 0, sizeof *m);
     for (int i = 0; i < PC_MODEL_MAX_SERIES; i++) {
-        m->series[i].hist = keep[i].hist;
-        m->series[i].windows = keep[i].windows;
-        m->series[i].cap_windows = keep[i].cap_windows;
+        pc_series_t *s = &m->series[i];
+        s->hist = keep[i].hist;
+        s->windows = keep[i].windows;
+        s->cap_windows = keep[i].cap_windows;
+        s->steps = keep[i].steps;
+        s->cap_steps = keep[i].cap_steps;
+        s->step_buckets = keep[i].step_buckets;
+        s->cap_step_buckets = keep[i].cap_step_buckets;
     }
+    m->book = book;
+    m->cap_book = cap_book;
     snprintf(m->status, sizeof m->status, "empty");
     m->version = version + 1;
+}
+
+/* Makes room for `need` elements of `size` bytes in *p (capacity *cap, doubling). 0 or PC_ENOMEM;
+ * *p is unchanged on failure. */
+static int grow(void *p, size_t *cap, size_t need, size_t size) {
+    if (need <= *cap) return 0;
+    size_t ncap = *cap ? *cap : 64;
+    while (ncap < need) ncap *= 2;
+    void *np = realloc(*(void **)p, ncap * size);
+    if (!np) return PC_ENOMEM;
+    *(void **)p = np;
+    *cap = ncap;
+    return 0;
 }
 
 static void copy_str(char *dst, size_t cap, const char *src) {
@@ -53,6 +78,9 @@ static pc_series_t *series_get(pc_model_t *m, const char *name) {
     copy_str(s->unit, sizeof s->unit, "ns");
     s->n_windows = 0;
     s->dropped_windows = 0;
+    s->n_steps = 0;
+    s->n_step_buckets = 0;
+    s->steps_truncated = 0;
     if (s->hist) pc_hist_reset(s->hist);
     s->has_hist = 0;
     return s;
@@ -141,6 +169,22 @@ static int apply_hist(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
     if ((r = get_num(o, "min", &mn, 0, "hist", err)) < 0) return r;
     if ((r = get_num(o, "max", &mx, 0, "hist", err)) < 0) return r;
     if ((r = get_num(o, "sum", &sum, 0, "hist", err)) < 0) return r;
+    /* keep the delta for pc_model_hist_at (bounded; the cumulative histogram stays exact) */
+    size_t pairs = (size_t)n / 2;
+    int keep_step = !s->steps_truncated && pairs;
+    if (keep_step && s->n_step_buckets + pairs > PC_MODEL_MAX_STEP_BUCKETS) {
+        s->steps_truncated = 1;
+        keep_step = 0;
+    }
+    if (keep_step) {
+        if (grow(&s->steps, &s->cap_steps, s->n_steps + 1, sizeof *s->steps) ||
+            grow(&s->step_buckets, &s->cap_step_buckets, s->n_step_buckets + pairs, sizeof *s->step_buckets))
+            return PC_ENOMEM;
+        double t = 0;
+        const cJSON *jt = cJSON_GetObjectItemCaseSensitive(o, "t");
+        if (cJSON_IsNumber(jt)) t = jt->valuedouble;
+        s->steps[s->n_steps++] = (pc_hist_step_t){.t = t, .first = (uint32_t)s->n_step_buckets, .n = (uint32_t)pairs};
+    }
     uint64_t idx = 0, added = 0;
     i = 0;
     cJSON_ArrayForEach(v, b) {
@@ -149,6 +193,9 @@ static int apply_hist(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
         } else {
             pc_hist_add_bucket(s->hist, (uint32_t)idx, (uint64_t)v->valuedouble);
             added += (uint64_t)v->valuedouble;
+            if (keep_step)
+                s->step_buckets[s->n_step_buckets++] =
+                    (pc_bucket_count_t){.idx = (uint32_t)idx, .count = (uint64_t)v->valuedouble};
         }
     }
     if (added) {
@@ -183,13 +230,7 @@ static int apply_window(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
         s->dropped_windows++;
         return 0;
     }
-    if (s->n_windows == s->cap_windows) {
-        size_t cap = s->cap_windows ? s->cap_windows * 2 : 256;
-        pc_window_t *w = realloc(s->windows, cap * sizeof *w);
-        if (!w) return PC_ENOMEM;
-        s->windows = w;
-        s->cap_windows = cap;
-    }
+    if (grow(&s->windows, &s->cap_windows, s->n_windows + 1, sizeof *s->windows)) return PC_ENOMEM;
     s->windows[s->n_windows++] = (pc_window_t){.t = t, .dt = dt, .count = count, .rate = count / dt};
     return 0;
 }
@@ -214,6 +255,58 @@ static int apply_event(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
     return 0;
 }
 
+/* Reads up to max [price, size] pairs from array `key` of o into out; returns the count or
+ * PC_EFORMAT naming the field. */
+static int read_levels(const cJSON *o, const char *key, pc_level_t *out, int max, pc_errbuf_t *err) {
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!arr) return 0;
+    if (!cJSON_IsArray(arr)) return pc_errf(err, PC_EFORMAT, "book record: \"%s\" is not an array", key);
+    int n = 0;
+    const cJSON *lv;
+    cJSON_ArrayForEach(lv, arr) {
+        const cJSON *p = cJSON_GetArrayItem(lv, 0), *q = cJSON_GetArrayItem(lv, 1);
+        if (!cJSON_IsArray(lv) || !cJSON_IsNumber(p) || !cJSON_IsNumber(q))
+            return pc_errf(err, PC_EFORMAT, "book record: \"%s\"[%d] is not [price, size]", key, n);
+        if (n < max) out[n] = (pc_level_t){.price = p->valuedouble, .size = q->valuedouble};
+        n++;
+    }
+    return n < max ? n : max;
+}
+
+static int apply_book(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
+    pc_book_frame_t f;
+    memset(&f, 0, sizeof f);
+    int r;
+    if ((r = get_num(o, "t", &f.t, 1, "book", err)) < 0) return r;
+    if ((r = get_num(o, "mid", &f.mid, 0, "book", err)) < 0) return r;
+    if ((r = get_num(o, "spread", &f.spread, 0, "book", err)) < 0) return r;
+    if ((r = get_num(o, "last_price", &f.last_price, 0, "book", err)) < 0) return r;
+    if ((r = read_levels(o, "bids", f.bids, PC_BOOK_MAX_LEVELS, err)) < 0) return r;
+    f.n_bids = r;
+    if ((r = read_levels(o, "asks", f.asks, PC_BOOK_MAX_LEVELS, err)) < 0) return r;
+    f.n_asks = r;
+    const cJSON *trades = cJSON_GetObjectItemCaseSensitive(o, "trades"), *tr;
+    if (trades && !cJSON_IsArray(trades)) return pc_errf(err, PC_EFORMAT, "book record: \"trades\" is not an array");
+    cJSON_ArrayForEach(tr, trades) {
+        const cJSON *p = cJSON_GetArrayItem(tr, 0), *q = cJSON_GetArrayItem(tr, 1), *sd = cJSON_GetArrayItem(tr, 2);
+        if (!cJSON_IsNumber(p) || !cJSON_IsNumber(q) || !cJSON_IsNumber(sd))
+            return pc_errf(err, PC_EFORMAT, "book record: \"trades\"[%d] is not [price, size, side]", f.n_trades);
+        if (f.n_trades == PC_BOOK_MAX_TRADES) { /* keep the newest */
+            memmove(f.trades, f.trades + 1, (PC_BOOK_MAX_TRADES - 1) * sizeof *f.trades);
+            f.n_trades--;
+        }
+        f.trades[f.n_trades++] = (pc_trade_t){.price = p->valuedouble, .size = q->valuedouble,
+                                               .side = sd->valuedouble < 0 ? -1 : 1};
+    }
+    if (m->n_book == PC_MODEL_MAX_BOOK_FRAMES) {
+        m->dropped_book++;
+        return 0;
+    }
+    if (grow(&m->book, &m->cap_book, m->n_book + 1, sizeof *m->book)) return PC_ENOMEM;
+    m->book[m->n_book++] = f;
+    return 0;
+}
+
 static int apply_end(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
     const char *status = get_str(o, "status");
     if (!status) return pc_errf(err, PC_EFORMAT, "end record: missing string field \"status\"");
@@ -226,7 +319,7 @@ static int apply_end(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
 
 int pc_model_apply(pc_model_t *m, const pc_record_t *rec, pc_errbuf_t *err) {
     const char *kind = pc_rec_kind_name(rec->kind);
-    if (rec->kind < PC_REC_HEADER || rec->kind > PC_REC_EVENT) return 0; /* newer kind: skip */
+    if (rec->kind < PC_REC_HEADER || rec->kind > PC_REC_BOOK) return 0; /* newer kind: skip */
     if (rec->enc != PC_ENC_JSON)
         return pc_errf(err, PC_EFORMAT, "%s record: expected JSON encoding, got %u", kind, rec->enc);
     if (rec->kind != PC_REC_HEADER && !m->header)
@@ -254,6 +347,7 @@ int pc_model_apply(pc_model_t *m, const pc_record_t *rec, pc_errbuf_t *err) {
         break;
     case PC_REC_END: r = apply_end(m, o, err); break;
     case PC_REC_EVENT: r = apply_event(m, o, err); break;
+    case PC_REC_BOOK: r = apply_book(m, o, err); break;
     default: r = 0; break;
     }
     cJSON_Delete(o);
@@ -330,6 +424,39 @@ int pc_model_load(pc_model_t *m, const uint8_t *buf, size_t len, const char *nam
     if (!m->header)
         return pc_errf(err, PC_ETRUNC, "%s: no complete header record (file has %zu bytes)", name, len);
     return 0;
+}
+
+int pc_model_hist_at(const pc_series_t *s, double t, pc_hist_t *out) {
+    pc_hist_reset(out);
+    if (!s || !s->has_hist) return 0;
+    if (t < 0 && s->hist) {
+        *out = *s->hist;
+        return 0;
+    }
+    for (size_t i = 0; i < s->n_steps && s->steps[i].t <= t; i++) {
+        const pc_hist_step_t *st = &s->steps[i];
+        for (uint32_t k = 0; k < st->n; k++) {
+            const pc_bucket_count_t *b = &s->step_buckets[st->first + k];
+            if (!b->count) continue;
+            pc_hist_add_bucket(out, b->idx, b->count);
+            uint64_t lo = pc_hist_bucket_low(b->idx), hi = pc_hist_bucket_high(b->idx);
+            pc_hist_merge_stats(out, lo, hi, ((double)lo + (double)hi) * 0.5 * (double)b->count);
+        }
+    }
+    return s->steps_truncated ? PC_ETRUNC : 0;
+}
+
+const pc_book_frame_t *pc_model_book_at(const pc_model_t *m, double t) {
+    if (!m || !m->n_book) return NULL;
+    if (t < 0) return &m->book[m->n_book - 1];
+    /* binary search: last frame with frame.t <= t (frames arrive in time order) */
+    size_t lo = 0, hi = m->n_book;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->book[mid].t <= t) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo ? &m->book[lo - 1] : NULL;
 }
 
 double pc_model_summary_num(const pc_model_t *m, const char *key, double dflt) {

@@ -18,6 +18,10 @@
 #define PC_MODEL_MAX_SERIES 8
 #define PC_MODEL_MAX_WINDOWS (1u << 20) /* per series; later windows are counted, not kept */
 #define PC_MODEL_MAX_EVENTS 256
+#define PC_MODEL_MAX_STEP_BUCKETS (4u << 20) /* per series: bucket deltas kept for replaying */
+#define PC_BOOK_MAX_LEVELS 32
+#define PC_BOOK_MAX_TRADES 32
+#define PC_MODEL_MAX_BOOK_FRAMES 36000 /* 20 minutes at 30 fps; later frames are counted */
 
 /* One throughput window: `count` items in the `dt` seconds that ended at `t`. */
 typedef struct pc_window {
@@ -26,6 +30,18 @@ typedef struct pc_window {
     double count; /* items processed in the window */
     double rate;  /* count / dt, items per second */
 } pc_window_t;
+
+/* One hist record's delta, kept so a view can rebuild the histogram as it was at time t:
+ * buckets [first, first + n) of the series' step_buckets. */
+typedef struct pc_hist_step {
+    double t;
+    uint32_t first, n;
+} pc_hist_step_t;
+
+typedef struct pc_bucket_count {
+    uint32_t idx;
+    uint64_t count;
+} pc_bucket_count_t;
 
 /* A named series (e.g. "spsc", "mutex"): a latency histogram and a throughput timeline. */
 typedef struct pc_series {
@@ -37,7 +53,32 @@ typedef struct pc_series {
     pc_window_t *windows;
     size_t n_windows, cap_windows;
     uint64_t dropped_windows; /* windows past PC_MODEL_MAX_WINDOWS */
+    pc_hist_step_t *steps;    /* every hist delta in arrival order (for pc_model_hist_at) */
+    size_t n_steps, cap_steps;
+    pc_bucket_count_t *step_buckets;
+    size_t n_step_buckets, cap_step_buckets;
+    int steps_truncated;      /* PC_MODEL_MAX_STEP_BUCKETS reached: later deltas not kept */
 } pc_series_t;
+
+/* Order-book snapshot: price levels best first, sizes in units, prices in currency. */
+typedef struct pc_level {
+    double price;
+    double size;
+} pc_level_t;
+
+typedef struct pc_trade {
+    double price;
+    double size;
+    int side; /* +1: buyer was the aggressor, -1: seller */
+} pc_trade_t;
+
+typedef struct pc_book_frame {
+    double t, mid, spread, last_price;
+    int n_bids, n_asks, n_trades;
+    pc_level_t bids[PC_BOOK_MAX_LEVELS];
+    pc_level_t asks[PC_BOOK_MAX_LEVELS];
+    pc_trade_t trades[PC_BOOK_MAX_TRADES]; /* trades since the previous frame, oldest first */
+} pc_book_frame_t;
 
 typedef struct pc_event {
     double t;
@@ -59,6 +100,9 @@ typedef struct pc_model {
     int finished;         /* an end record arrived */
     char status[16];      /* "running" until the end record, then its status */
     char end_message[256];
+    pc_book_frame_t *book; /* book records in order */
+    size_t n_book, cap_book;
+    uint64_t dropped_book; /* frames past PC_MODEL_MAX_BOOK_FRAMES */
     uint64_t n_records;   /* records applied */
     uint64_t version;     /* bumped on every applied record: redraw when it changes */
 } pc_model_t;
@@ -95,6 +139,14 @@ int pc_model_load(pc_model_t *m, const uint8_t *buf, size_t len, const char *nam
 
 /* The series with this name, or NULL. */
 const pc_series_t *pc_model_series(const pc_model_t *m, const char *name);
+/* Rebuilds series s's histogram as it stood at time t (every hist delta with t' <= t; t < 0
+ * means all) into the caller's out. Bucket counts are exact; min/max are bucket bounds.
+ * Returns 0, or PC_ETRUNC when deltas past PC_MODEL_MAX_STEP_BUCKETS were not kept. */
+int pc_model_hist_at(const pc_series_t *s, double t, pc_hist_t *out);
+/* The last book frame at or before t (t < 0: the last one), or NULL when there is none. */
+const pc_book_frame_t *pc_model_book_at(const pc_model_t *m, double t);
+/* Largest t of any record: the run's length so far, for scrubbing and animation. */
+static inline double pc_model_duration(const pc_model_t *m) { return m->t_last; }
 /* A number from the summary, or dflt when absent or not a number. */
 double pc_model_summary_num(const pc_model_t *m, const char *key, double dflt);
 /* A parameter from the header's "params", or dflt. */

@@ -31,6 +31,7 @@ typedef enum pc_rec_kind {
     PC_REC_SUMMARY = 5,  /* JSON: the suite's summary keys */
     PC_REC_END = 6,      /* JSON: final status ("ok", "stopped", "error") and message */
     PC_REC_EVENT = 7,    /* JSON: phase boundaries and notes shown on timelines */
+    PC_REC_BOOK = 8,     /* JSON: order-book snapshot (top levels per side, recent trades) */
 } pc_rec_kind_t;
 
 typedef enum pc_rec_enc {

@@ -18,15 +18,23 @@ const pc_view_def_t *pc_views(size_t *n) {
     return VIEWS;
 }
 
-const pc_view_def_t *pc_view_find(const char *name) {
+const pc_view_def_t *pc_view_find(const char *name) { return pc_view_find_for(name, NULL); }
+
+const pc_view_def_t *pc_view_find_for(const char *name, const char *suite) {
     if (!name) return NULL;
-    for (size_t i = 0; i < sizeof VIEWS / sizeof VIEWS[0]; i++)
-        if (strcmp(VIEWS[i].name, name) == 0) return &VIEWS[i];
-    return NULL;
+    const pc_view_def_t *generic = NULL, *any = NULL;
+    for (size_t i = 0; i < sizeof VIEWS / sizeof VIEWS[0]; i++) {
+        const pc_view_def_t *v = &VIEWS[i];
+        if (strcmp(v->name, name) != 0) continue;
+        if (suite && v->suite && strcmp(v->suite, suite) == 0) return v;
+        if (!v->suite && !generic) generic = v;
+        if (!any) any = v;
+    }
+    return generic ? generic : any;
 }
 
 int pc_view_draw(const char *name, pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st) {
-    const pc_view_def_t *v = pc_view_find(name);
+    const pc_view_def_t *v = pc_view_find_for(name, m && m->suite[0] ? m->suite : NULL);
     if (!v) return PC_ENOTFOUND;
     pc_view_state_t dflt = {.t_cursor = -1, .scale = 1.0f, .font = NULL};
     return v->draw(fb, m, st ? st : &dflt);

@@ -31,9 +31,14 @@ typedef struct pc_view_def {
 
 /* All registered views; *n receives the count. The table is static: never freed. */
 const pc_view_def_t *pc_views(size_t *n);
-/* The view with this name, or NULL. */
+/* The view with this name, or NULL. Several suites may each register a view of the same name
+ * ("summary"); this returns a suite-independent one if there is one, else the first. */
 const pc_view_def_t *pc_view_find(const char *name);
-/* Looks up and draws a view; PC_ENOTFOUND for an unknown name. A NULL st means defaults. */
+/* The view with this name for runs of `suite` (NULL: any): that suite's own row, else the
+ * suite-independent row, else any row of that name; NULL when no view has the name. */
+const pc_view_def_t *pc_view_find_for(const char *name, const char *suite);
+/* Looks up (for the model's suite) and draws a view; PC_ENOTFOUND for an unknown name. A NULL
+ * st means defaults. */
 int pc_view_draw(const char *name, pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st);
 
 #endif

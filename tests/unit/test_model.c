@@ -174,6 +174,50 @@ static void model_reset_should_start_a_new_run_cleanly(void) {
     pc_model_destroy(m);
 }
 
+static void model_should_rebuild_histograms_at_any_time(void) {
+    static file_t f;
+    make_run(&f); /* spsc deltas at t=0.1 (5@100, 5@200) and t=0.2 (10@100) */
+    pc_model_t *m = pc_model_create();
+    PC_CHECK(pc_model_load(m, f.buf, f.len, "a", NULL, NULL) == 0);
+    const pc_series_t *s = pc_model_series(m, "spsc");
+    static pc_hist_t h;
+    PC_CHECK(pc_model_hist_at(s, 0.05, &h) == 0);
+    PC_CHECK_EQ_U64(h.total, 0);
+    PC_CHECK(pc_model_hist_at(s, 0.15, &h) == 0);
+    PC_CHECK_EQ_U64(h.total, 10);
+    PC_CHECK_EQ_U64(h.counts[100], 5);
+    PC_CHECK(pc_model_hist_at(s, 5.0, &h) == 0);
+    PC_CHECK(memcmp(h.counts, s->hist->counts, sizeof h.counts) == 0);
+    PC_CHECK(pc_model_hist_at(s, -1, &h) == 0);
+    PC_CHECK_EQ_U64(h.total, 20);
+    pc_model_destroy(m);
+}
+
+static void model_should_keep_book_frames_in_time_order(void) {
+    static file_t f;
+    file_begin(&f);
+    file_add(&f, PC_REC_HEADER, header_json);
+    file_add(&f, PC_REC_BOOK, "{\"t\":0.1,\"mid\":100.5,\"spread\":1,\"bids\":[[100,5],[99,7]],\"asks\":[[101,3]],"
+                              "\"trades\":[[100,2,-1],[101,1,1]]}");
+    file_add(&f, PC_REC_BOOK, "{\"t\":0.2,\"mid\":101,\"spread\":2,\"bids\":[],\"asks\":[]}");
+    pc_model_t *m = pc_model_create();
+    pc_errbuf_t err = {{0}};
+    PC_CHECK(pc_model_load(m, f.buf, f.len, "b", NULL, &err) == 0);
+    PC_CHECK_EQ_U64(m->n_book, 2);
+    PC_CHECK(pc_model_book_at(m, 0.05) == NULL);
+    const pc_book_frame_t *b = pc_model_book_at(m, 0.15);
+    PC_CHECK(b && b->t == 0.1 && b->n_bids == 2 && b->n_asks == 1 && b->n_trades == 2);
+    PC_CHECK(b->bids[1].price == 99 && b->bids[1].size == 7 && b->trades[0].side == -1);
+    PC_CHECK(pc_model_book_at(m, -1)->t == 0.2);
+    PC_CHECK(pc_model_book_at(m, 9)->t == 0.2);
+    /* a malformed level names the field and position */
+    file_add(&f, PC_REC_BOOK, "{\"t\":0.3,\"bids\":[[100,5],[\"x\",1]]}");
+    pc_model_reset(m);
+    PC_CHECK(pc_model_load(m, f.buf, f.len, "b", NULL, &err) == PC_EFORMAT);
+    PC_CHECK(strstr(err.msg, "\"bids\"[1]") != NULL);
+    pc_model_destroy(m);
+}
+
 int main(int argc, char **argv) {
     pc_test_filter(argc, argv);
     PC_RUN(model_should_build_from_a_complete_file);
@@ -181,5 +225,7 @@ int main(int argc, char **argv) {
     PC_RUN(model_should_name_file_and_position_of_errors);
     PC_RUN(model_should_reject_bad_hist_deltas_without_applying_them);
     PC_RUN(model_reset_should_start_a_new_run_cleanly);
+    PC_RUN(model_should_rebuild_histograms_at_any_time);
+    PC_RUN(model_should_keep_book_frames_in_time_order);
     return pc_test_done();
 }
