@@ -336,7 +336,7 @@ static void *waiter_main(void *arg) {
     return NULL;
 }
 
-/* Frees a run whose waiter has finished (loop thread). */
+/* Frees a run whose waiter has finished (loop thread); joins the waiter exactly once. */
 static void reap_run(pc_agent_t *a) {
     if (!a->run || !atomic_load(&a->run_done)) return;
     pthread_join(a->waiter, NULL);
@@ -918,9 +918,9 @@ int pc_agent_run(pc_agent_t *a) {
 void pc_agent_destroy(pc_agent_t *a) {
     if (!a) return;
     if (a->run) {
+        /* the waiter sets run_done when the run has ended; reap_run joins it */
         pc_run_request_stop(a->run);
-        pthread_join(a->waiter, NULL);
-        atomic_store(&a->run_done, 1);
+        while (!atomic_load(&a->run_done)) usleep(1000);
         reap_run(a);
     }
     if (a->current) pc_runlog_set_notify(a->current, NULL, NULL);

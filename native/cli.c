@@ -1,3 +1,4 @@
+/* cli.c — helpers the subcommands share: usage errors, whole-file reads, --set parsing. */
 #include "cli.h"
 
 #include <errno.h>
@@ -34,7 +35,11 @@ int pc_cli_read_file(const char *path, size_t max, uint8_t **buf, size_t *len, p
             }
             size_t ncap = cap * 2 > max ? max : cap * 2;
             uint8_t *nb = realloc(b, ncap);
-            if (!nb) break;
+            if (!nb) {
+                free(b);
+                b = NULL;
+                break;
+            }
             b = nb;
             cap = ncap;
         }

@@ -1,3 +1,4 @@
+/* paths.c — record directory, viewer directory and result file names on the host. */
 #include "paths.h"
 
 #include <errno.h>

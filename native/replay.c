@@ -6,6 +6,8 @@
  * 1 MiB), so speed 0 costs a handful of appends and real time costs one per record time. */
 #include "replay.h"
 
+#include "cli.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -15,6 +17,7 @@
 #include <time.h>
 
 #include "cJSON.h"
+#include "cli.h"
 #include "model.h"
 #include "record.h"
 
@@ -38,50 +41,12 @@ struct pc_replay {
     atomic_int stop;
 };
 
-static int read_file(const char *path, uint8_t **out, size_t *out_len, pc_errbuf_t *err) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return pc_errf(err, PC_EIO, "%s: %s", path, strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    uint8_t *b = malloc(cap);
-    for (;;) {
-        if (!b) {
-            fclose(f);
-            return pc_errf(err, PC_ENOMEM, "%s: out of memory", path);
-        }
-        if (n == cap) {
-            if (cap >= PC_REPLAY_MAX_FILE) {
-                free(b);
-                fclose(f);
-                return pc_errf(err, PC_ELIMIT, "%s: larger than the %zu MiB replay limit", path,
-                               PC_REPLAY_MAX_FILE >> 20);
-            }
-            uint8_t *nb = realloc(b, cap * 2);
-            if (!nb) free(b);
-            b = nb;
-            cap *= 2;
-            continue;
-        }
-        size_t got = fread(b + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(b);
-        return pc_errf(err, PC_EIO, "%s: read error", path);
-    }
-    *out = b;
-    *out_len = n;
-    return 0;
-}
-
 int pc_replay_open(const char *path, pc_replay_t **out, pc_errbuf_t *err) {
     *out = NULL;
     pc_replay_t *r = calloc(1, sizeof *r);
     if (!r) return pc_errf(err, PC_ENOMEM, "out of memory");
     snprintf(r->path, sizeof r->path, "%s", path);
-    int rc = read_file(path, &r->buf, &r->len, err);
+    int rc = pc_cli_read_file(path, PC_REPLAY_MAX_FILE, &r->buf, &r->len, err);
     if (rc) {
         free(r);
         return rc;
@@ -128,7 +93,6 @@ int pc_replay_open(const char *path, pc_replay_t **out, pc_errbuf_t *err) {
 }
 
 pc_runlog_t *pc_replay_log(pc_replay_t *r) { return r->log; }
-size_t pc_replay_records(const pc_replay_t *r) { return r->n_records; }
 const char *pc_replay_warning(const pc_replay_t *r) { return r->warning; }
 
 static double now_s(void) {

@@ -23,8 +23,6 @@ typedef struct pc_replay pc_replay_t;
 int pc_replay_open(const char *path, pc_replay_t **out, pc_errbuf_t *err);
 /* The log the replay appends to (owned by the replay; take a reference to keep it). */
 pc_runlog_t *pc_replay_log(pc_replay_t *r);
-/* Whole records that will be replayed. */
-size_t pc_replay_records(const pc_replay_t *r);
 /* "" for an intact file, else what was cut off and where (for the CLI to print). */
 const char *pc_replay_warning(const pc_replay_t *r);
 /* Starts the pacing thread: speed 1 is real time, 2 twice as fast, 0 as fast as possible.

@@ -99,13 +99,13 @@ int pc_run_emit_json(pc_run_t *run, pc_rec_kind_t kind, const cJSON *payload) {
     return r;
 }
 
-/* Emits from the suite thread after the suite returned: waiting is fine then. */
-static void emit_blocking(pc_run_t *run, pc_rec_kind_t kind, const cJSON *payload) {
-    for (int tries = 0; tries < 1000; tries++) {
-        int r = pc_run_emit_json(run, kind, payload);
-        if (r != PC_EAGAIN) return;
-        usleep(1000);
-    }
+/* Emits a record that must not be lost (events, summary, end), waiting while the queue is full:
+ * the recorder drains it every few milliseconds, so the wait is short and never unbounded
+ * unless the recorder is gone. Used outside measured phases only. Returns 0 or PC_ENOMEM. */
+static int emit_blocking(pc_run_t *run, pc_rec_kind_t kind, const cJSON *payload) {
+    int r;
+    while ((r = pc_run_emit_json(run, kind, payload)) == PC_EAGAIN) usleep(1000);
+    return r;
 }
 
 void pc_run_progress(pc_run_t *run, double fraction, const char *phase) {
@@ -189,6 +189,13 @@ static void report_progress(pc_run_t *run, const recbuf_t *rb) {
     cJSON_Delete(o);
 }
 
+/* Writes whole records to the file and the run log (recorder thread). */
+static void flush(pc_run_t *run, const uint8_t *bytes, size_t n) {
+    if (!n) return;
+    if (!run->io_error) run->io_error = write_all(run->fd, bytes, n);
+    if (run->log) pc_runlog_append(run->log, bytes, n);
+}
+
 /* Moves everything queued to the file and the run log: one write() and one append per batch. */
 static void drain(pc_run_t *run, uint8_t **batch, size_t *cap) {
     size_t n = 0;
@@ -198,7 +205,11 @@ static void drain(pc_run_t *run, uint8_t **batch, size_t *cap) {
             size_t ncap = (*cap ? *cap * 2 : 65536);
             while (ncap < n + rb->len) ncap *= 2;
             uint8_t *nb = realloc(*batch, ncap);
-            if (!nb) { /* keep going with what fits: write this batch, then retry */
+            if (!nb) { /* no bigger batch: flush what we have, then this record on its own */
+                flush(run, *batch, n);
+                n = 0;
+                flush(run, rb->bytes, rb->len);
+                report_progress(run, rb);
                 free(rb);
                 continue;
             }
@@ -210,9 +221,7 @@ static void drain(pc_run_t *run, uint8_t **batch, size_t *cap) {
         report_progress(run, rb);
         free(rb);
     }
-    if (!n) return;
-    if (!run->io_error) run->io_error = write_all(run->fd, *batch, n);
-    if (run->log) pc_runlog_append(run->log, *batch, n);
+    flush(run, *batch, n);
 }
 
 static void *recorder_main(void *arg) {
@@ -279,7 +288,7 @@ static void make_id(char *buf, size_t cap, const char *suite) {
              tm.tm_hour, tm.tm_min, tm.tm_sec, suite, rnd & 0xFFFF);
 }
 
-static cJSON *header_json(const pc_run_t *run) {
+static cJSON *header_json(const pc_run_t *run, const cJSON *system) {
     cJSON *h = cJSON_CreateObject();
     char started[32];
     time_t now = time(NULL);
@@ -306,7 +315,7 @@ static cJSON *header_json(const pc_run_t *run) {
     cJSON *views = cJSON_AddArrayToObject(h, "views");
     for (size_t i = 0; run->suite->views && run->suite->views[i]; i++)
         cJSON_AddItemToArray(views, cJSON_CreateString(run->suite->views[i]));
-    cJSON *sys = pc_sysinfo_collect();
+    cJSON *sys = system ? cJSON_Duplicate(system, 1) : pc_sysinfo_collect();
     if (sys) cJSON_AddItemToObject(h, "system", sys);
     return h;
 }
@@ -350,10 +359,9 @@ int pc_run_start(const pc_suite_t *suite, cJSON *params, int quick, const pc_run
         goto fail;
     }
     run->params = params;
-    clock_gettime(CLOCK_MONOTONIC, &run->t0);
 
     /* File header + header record go out synchronously: a run that exists has a readable file. */
-    cJSON *h = header_json(run);
+    cJSON *h = header_json(run, opts->system);
     char *hs = h ? cJSON_PrintUnformatted(h) : NULL;
     cJSON_Delete(h);
     recbuf_t *rb = hs ? encode(PC_REC_HEADER, PC_ENC_JSON, hs, strlen(hs)) : NULL;
@@ -380,6 +388,8 @@ int pc_run_start(const pc_suite_t *suite, cJSON *params, int quick, const pc_run
     }
     free(rb);
 
+    /* t = 0 is when the suite starts, not when the header (and its probes) was built */
+    clock_gettime(CLOCK_MONOTONIC, &run->t0);
     if (pthread_create(&run->recorder_thread, NULL, recorder_main, run) != 0) {
         run->params = NULL;
         r = pc_errf(err, PC_ENOMEM, "cannot start the recorder thread");

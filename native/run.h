@@ -22,6 +22,7 @@ typedef struct pc_run_opts {
     const char *path;           /* result file to write, or NULL to write DIR/RUN_ID.pcast */
     const char *dir;            /* directory for that default name (created if missing) */
     struct pc_runlog *log;      /* live run log to append to, or NULL (headless) */
+    const cJSON *system;        /* system info for the header (copied), or NULL to collect it now */
     /* Called on the recorder thread after each batch it wrote; may be NULL. Keep it short. */
     void (*on_progress)(void *ud, double fraction, const char *phase);
     void *ud;

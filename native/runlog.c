@@ -30,20 +30,6 @@ struct pc_runlog {
     void *notify_ud;
 };
 
-static uint32_t get_u32(const uint8_t *p) {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
-/* Size of the whole record starting at p (n bytes available), or 0 when the length field
- * is impossible or the record does not fit in n. */
-static size_t record_at(const uint8_t *p, size_t n) {
-    if (n < 8) return 0;
-    uint32_t plen = get_u32(p);
-    if (plen > PC_RECORD_MAX_PAYLOAD) return 0;
-    size_t sz = pc_record_size(plen);
-    return sz <= n ? sz : 0;
-}
-
 pc_runlog_t *pc_runlog_create(const char *run_id, const char *suite) {
     pc_runlog_t *log = calloc(1, sizeof *log);
     if (!log) return NULL;
@@ -89,7 +75,7 @@ int pc_runlog_append(pc_runlog_t *log, const uint8_t *records, size_t len) {
     /* The broadcaster relies on every offset it reaches being a record boundary: check the
      * framing (not the CRCs — the recorder encoded these bytes itself) before taking them. */
     for (size_t off = 0; off < len;) {
-        size_t sz = record_at(records + off, len - off);
+        size_t sz = pc_record_peek_size(records + off, len - off);
         if (!sz) return PC_EINVAL;
         off += sz;
     }
@@ -178,7 +164,7 @@ static size_t span_locked(const pc_runlog_t *log, size_t from, size_t max, int o
     if (from >= log->len) return 0;
     size_t off = from;
     while (off < log->len) {
-        size_t sz = record_at(log->buf + off, log->len - off);
+        size_t sz = pc_record_peek_size(log->buf + off, log->len - off);
         if (!sz) break; /* cannot happen: append only takes whole records */
         if (off + sz - from > max) {
             if (off == from && one_big) off += sz;

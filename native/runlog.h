@@ -52,7 +52,9 @@ void pc_runlog_set_id(pc_runlog_t *log, const char *run_id);
 int pc_runlog_set_info(pc_runlog_t *log, const cJSON *info);
 /* The stored info as a new object the caller frees with cJSON_Delete; NULL when none. */
 cJSON *pc_runlog_info(pc_runlog_t *log);
-/* Installs the wake-up callback (NULL to remove). Thread-safe. */
+/* Installs the wake-up callback (NULL to remove). Thread-safe, but the callback runs after the
+ * log's lock is released, so removing it does not wait for a call already under way: remove
+ * it only once the writers (recorder, replay thread) have been joined, as the agent does. */
 void pc_runlog_set_notify(pc_runlog_t *log, pc_runlog_notify_fn fn, void *ud);
 
 /* ---- reader side (one byte cursor per viewer) ---- */

@@ -1,3 +1,4 @@
+/* hist.c — log-linear histogram: bucket bounds, recording, delta merging, quantiles. */
 #include "hist.h"
 
 #include <string.h>
@@ -42,14 +43,6 @@ void pc_hist_merge_stats(pc_hist_t *h, uint64_t min, uint64_t max, double sum) {
     if (min < h->min) h->min = min;
     if (max > h->max) h->max = max;
     h->sum += sum;
-}
-
-void pc_hist_merge(pc_hist_t *dst, const pc_hist_t *src) {
-    for (uint32_t i = 0; i < PC_HIST_BUCKETS; i++) dst->counts[i] += src->counts[i];
-    dst->total += src->total;
-    if (src->min < dst->min) dst->min = src->min;
-    if (src->max > dst->max) dst->max = src->max;
-    dst->sum += src->sum;
 }
 
 uint64_t pc_hist_quantile(const pc_hist_t *h, double q) {

@@ -45,8 +45,6 @@ void pc_hist_record(pc_hist_t *h, uint64_t v, uint64_t count);
 int pc_hist_add_bucket(pc_hist_t *h, uint32_t idx, uint64_t count);
 /* Folds a delta's exact min, max and sum of values into h. Cannot fail. */
 void pc_hist_merge_stats(pc_hist_t *h, uint64_t min, uint64_t max, double sum);
-/* Adds every bucket of src into dst. Cannot fail. */
-void pc_hist_merge(pc_hist_t *dst, const pc_hist_t *src);
 
 /* Value at quantile q in [0,1] (0.5 = median, 0.999 = p99.9): the highest value of the
  * bucket holding the ceil(q*total)-th smallest sample, clamped to [min, max]; 0 if empty. */

@@ -1,5 +1,7 @@
+/* model.c — applies records to the result model; loads whole files, stopping cleanly at a torn tail. */
 #include "model.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +109,10 @@ static int get_num(const cJSON *o, const char *key, double *out, int required, c
     return 0;
 }
 
+/* True when d is an integer that a uint64_t holds (checked before any cast: a cast of a value
+ * out of range is undefined behaviour, and these numbers come from files and sockets). */
+static int is_u64(double d) { return d >= 0 && d < 18446744073709551616.0 && d == floor(d); }
+
 static const char *get_str(const cJSON *o, const char *key) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     return cJSON_IsString(v) ? v->valuestring : NULL;
@@ -157,18 +163,26 @@ static int apply_hist(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
     /* validate the whole delta before touching the histogram: all or nothing */
     int i = 0;
     const cJSON *v;
+    uint64_t delta_total = 0;
     cJSON_ArrayForEach(v, b) {
         double d = cJSON_IsNumber(v) ? v->valuedouble : -1;
-        if (d < 0 || d != (double)(uint64_t)d || (i % 2 == 0 && d >= PC_HIST_BUCKETS))
+        if (!is_u64(d) || (i % 2 == 0 && d >= PC_HIST_BUCKETS))
             return pc_errf(err, PC_EFORMAT, "hist record: \"b\"[%d] is not a valid %s", i,
                            i % 2 ? "count" : "bucket index");
+        if (i % 2 && __builtin_add_overflow(delta_total, (uint64_t)d, &delta_total))
+            return pc_errf(err, PC_EFORMAT, "hist record: counts in \"b\" overflow 64 bits");
         i++;
     }
+    uint64_t have = s->hist ? s->hist->total : 0, sum_total;
+    if (__builtin_add_overflow(have, delta_total, &sum_total))
+        return pc_errf(err, PC_EFORMAT, "hist record: series \"%s\" would count more than 2^64 samples", name);
     double mn = 0, mx = 0, sum = 0;
     int r;
     if ((r = get_num(o, "min", &mn, 0, "hist", err)) < 0) return r;
     if ((r = get_num(o, "max", &mx, 0, "hist", err)) < 0) return r;
     if ((r = get_num(o, "sum", &sum, 0, "hist", err)) < 0) return r;
+    if (!is_u64(mn) || !is_u64(mx) || mn > mx)
+        return pc_errf(err, PC_EFORMAT, "hist record: \"min\"/\"max\" are not integers 0 <= min <= max < 2^64");
     /* keep the delta for pc_model_hist_at (bounded; the cumulative histogram stays exact) */
     size_t pairs = (size_t)n / 2;
     int keep_step = !s->steps_truncated && pairs;
@@ -223,7 +237,9 @@ static int apply_window(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
     if ((r = get_num(o, "t", &t, 1, "window", err)) < 0) return r;
     if ((r = get_num(o, "dt", &dt, 1, "window", err)) < 0) return r;
     if ((r = get_num(o, "count", &count, 1, "window", err)) < 0) return r;
-    if (!(dt > 0)) return pc_errf(err, PC_EFORMAT, "window record: \"dt\" must be > 0");
+    if (!(dt > 0) || !isfinite(dt)) return pc_errf(err, PC_EFORMAT, "window record: \"dt\" must be > 0");
+    if (!(count >= 0) || !isfinite(count))
+        return pc_errf(err, PC_EFORMAT, "window record: \"count\" must be a finite number >= 0");
     pc_series_t *s = series_get(m, name);
     if (!s) return 0;
     if (s->n_windows == PC_MODEL_MAX_WINDOWS) {

@@ -1,3 +1,4 @@
+/* pc_error.c — error codes to words, and the formatted error buffer. */
 #include "pc_error.h"
 
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* record.c — record framing (length, kind, encoding, CRC-32) and the file header. */
 #include "record.h"
 
 #include <string.h>
@@ -78,6 +79,14 @@ int pc_record_decode(const uint8_t *buf, size_t len, pc_record_t *rec, size_t *u
     rec->payload = buf + 8;
     *used = pc_record_size(plen);
     return 0;
+}
+
+size_t pc_record_peek_size(const uint8_t *buf, size_t len) {
+    if (len < 8) return 0;
+    uint32_t plen = get_u32(buf);
+    if (plen > PC_RECORD_MAX_PAYLOAD) return 0;
+    size_t sz = pc_record_size(plen);
+    return sz <= len ? sz : 0;
 }
 
 const char *pc_rec_kind_name(uint16_t kind) {

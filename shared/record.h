@@ -68,6 +68,11 @@ size_t pc_record_encode(uint8_t *out, size_t cap, uint16_t kind, uint16_t enc,
  * PC_ECORRUPT when the length is impossible or the CRC fails; *used is 0 then. */
 int pc_record_decode(const uint8_t *buf, size_t len, pc_record_t *rec, size_t *used);
 
+/* Size of the whole record framed at the start of buf, read from its length field without
+ * checking the CRC (for splitting a stream already validated); 0 when fewer than 8 bytes are
+ * there, the length is impossible, or the record does not fit in len. */
+size_t pc_record_peek_size(const uint8_t *buf, size_t len);
+
 /* CRC-32 (IEEE, as zlib's crc32) of len bytes, continuing from crc (start with 0). */
 uint32_t pc_crc32(uint32_t crc, const void *data, size_t len);
 
