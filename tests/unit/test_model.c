@@ -142,6 +142,13 @@ static void model_should_reject_bad_hist_deltas_without_applying_them(void) {
         "{\"series\":\"spsc\",\"b\":\"nope\"}",
         "{\"b\":[1,1]}",
         "not json at all",
+        "{\"series\":\"spsc\",\"b\":[100,1e30]}",
+        "{\"series\":\"spsc\",\"b\":[1e300,1]}",
+        "{\"series\":\"spsc\",\"b\":[100,1.5]}",
+        "{\"series\":\"spsc\",\"b\":[100,1.8e19,101,1.8e19]}",
+        "{\"series\":\"spsc\",\"b\":[100,1],\"min\":-5,\"max\":10}",
+        "{\"series\":\"spsc\",\"b\":[100,1],\"min\":50,\"max\":1e300}",
+        "{\"series\":\"spsc\",\"b\":[100,1],\"min\":50,\"max\":10}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         uint8_t rec[256];
