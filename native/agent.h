@@ -70,9 +70,4 @@ int pc_agent_parse_listen(const char *s, char *host, size_t host_cap, int *port)
 /* 1 when host is a loopback address (127.0.0.0/8, ::1, localhost). */
 int pc_agent_host_is_loopback(const char *host);
 
-/* The subcommands (main.c dispatches to them; argv[0] is "agent" / "replay"). They
- * return the exit status: 0, 1 (runtime failure, bad file), 2 (usage error). */
-int pc_cmd_agent(int argc, char **argv);
-int pc_cmd_replay(int argc, char **argv);
-
 #endif
