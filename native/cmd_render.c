@@ -1,50 +1,46 @@
-/* cmd_render.c — `perfcast render FILE --view NAME -o OUT`: a viewer view drawn natively.
- * Same model, same view function, same pixels as the page (tests/wasm checks it). */
+/* cmd_render.c — `perfcast render FILE --view NAME -o OUT`: a viewer view drawn natively, as
+ * a still image or an animation. Same model, same view function, same pixels as the page
+ * (tests/wasm checks it); artifact.c does the drawing and the file formats. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "artifact.h"
 #include "cli.h"
-#include "font.h"
 #include "model.h"
-#include "png.h"
 #include "views.h"
 
 #define MAX_RESULT_BYTES ((size_t)1 << 31)
-#define MAX_SIDE 8192
 
 static const char usage[] =
-    "usage: perfcast render FILE --view NAME -o OUT [--width W] [--height H] [--scale S] [--at T]\n"
+    "usage: perfcast render FILE --view NAME -o OUT [--width W] [--height H] [--scale S]\n"
+    "                       [--at T] [--fps F] [--frames N]\n"
     "\n"
     "Draws a view of a result file with the viewer's own renderer. OUT's extension picks the\n"
-    "format: .png, or .rgba (raw 8-bit RGBA rows, no header, as the viewer's framebuffer).\n"
+    "format:\n"
+    "  .png    the view at the end of the run (or at --at T)\n"
+    "  .rgba   the same as raw 8-bit RGBA rows, no header (the viewer's framebuffer)\n"
+    "  .gif    animated: frames sweep the run from its start to its end, the last frame is\n"
+    "          the .png; loops forever, holding the last frame one extra second\n"
+    "  .mp4    the same frames as H.264 video through ffmpeg (must be on PATH; even sizes)\n"
+    "Any view can be animated; views that do not change over the run give equal frames.\n"
     "\n"
     "  --view NAME    view to draw (see 'perfcast list')\n"
-    "  -o, --output   output file\n"
+    "  -o, --output   output file (written whole or not at all)\n"
     "  --width W      width in pixels (default 1280)\n"
     "  --height H     height in pixels (default 720)\n"
     "  --scale S      pixel density, like a HiDPI screen's devicePixelRatio (default 1)\n"
-    "  --at T         draw the run as it was T seconds after it started (default: the end)\n";
+    "  --at T         still formats: the run as it was T seconds after it started (default: end)\n"
+    "  --fps F        animated formats: frames per second (default 30; GIF at most 50)\n"
+    "  --frames N     animated formats: frame count (default: the run's length at F fps,\n"
+    "                 at most 600; longer runs then play faster than real time)\n";
 
-static int ends_with(const char *s, const char *suffix) {
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-static int write_rgba(const char *path, const pc_fb_t *fb, pc_errbuf_t *err) {
-    FILE *f = fopen(path, "wb");
-    if (!f) return pc_errf(err, PC_EIO, "%s: cannot create", path);
-    for (int y = 0; y < fb->h; y++) fwrite(fb->px + (size_t)y * fb->stride, 4, (size_t)fb->w, f);
-    if (fclose(f) != 0) return pc_errf(err, PC_EIO, "%s: write failed", path);
-    return 0;
-}
-
-/* Parses a positive number option; returns 0 or prints the usage error and returns 2. */
+/* Parses a number option within [lo, hi]; returns 0 or prints the usage error and returns 2. */
 static int parse_num(const char *name, const char *arg, double lo, double hi, double *out) {
     char *end;
     double v = strtod(arg, &end);
-    if (*end || !(v >= lo && v <= hi))
+    if (end == arg || *end || !(v >= lo && v <= hi))
         return pc_cli_usage_error("render", "--%s wants a number in [%g, %g], got '%s'", name, lo, hi, arg);
     *out = v;
     return 0;
@@ -52,14 +48,15 @@ static int parse_num(const char *name, const char *arg, double lo, double hi, do
 
 int pc_cmd_render(int argc, char **argv) {
     static const struct option opts[] = {
-        {"view", required_argument, 0, 'v'},  {"output", required_argument, 0, 'o'},
-        {"width", required_argument, 0, 'W'}, {"height", required_argument, 0, 'H'},
-        {"scale", required_argument, 0, 's'}, {"at", required_argument, 0, 't'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
+        {"view", required_argument, 0, 'v'},   {"output", required_argument, 0, 'o'},
+        {"width", required_argument, 0, 'W'},  {"height", required_argument, 0, 'H'},
+        {"scale", required_argument, 0, 's'},  {"at", required_argument, 0, 't'},
+        {"fps", required_argument, 0, 'f'},    {"frames", required_argument, 0, 'n'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
     };
     const char *view = NULL, *out = NULL;
-    double w = 1280, h = 720, scale = 1, at = -1;
-    int c;
+    double w = 1280, h = 720, scale = 1, at = -1, fps = PC_ART_DEFAULT_FPS, frames = 0;
+    int have_at = 0, have_anim = 0, c;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -67,10 +64,16 @@ int pc_cmd_render(int argc, char **argv) {
         switch (c) {
         case 'v': view = optarg; break;
         case 'o': out = optarg; break;
-        case 'W': r = parse_num("width", optarg, 16, MAX_SIDE, &w); break;
-        case 'H': r = parse_num("height", optarg, 16, MAX_SIDE, &h); break;
+        case 'W': r = parse_num("width", optarg, 16, 8192, &w); break;
+        case 'H': r = parse_num("height", optarg, 16, 8192, &h); break;
         case 's': r = parse_num("scale", optarg, 0.25, 8, &scale); break;
-        case 't': r = parse_num("at", optarg, 0, 1e9, &at); break;
+        case 't': r = parse_num("at", optarg, 0, 1e9, &at), have_at = 1; break;
+        case 'f': r = parse_num("fps", optarg, 1, PC_ART_MAX_FPS, &fps), have_anim = 1; break;
+        case 'n':
+            r = parse_num("frames", optarg, 1, PC_ART_MAX_FRAMES, &frames), have_anim = 1;
+            if (r == 0 && frames != (int)frames)
+                r = pc_cli_usage_error("render", "--frames wants a whole number, got '%s'", optarg);
+            break;
         case 'h': fputs(usage, stdout); return 0;
         default: return pc_cli_usage_error("render", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
@@ -80,12 +83,26 @@ int pc_cmd_render(int argc, char **argv) {
     if (!view) return pc_cli_usage_error("render", "--view NAME is required (see 'perfcast list')");
     if (!out) return pc_cli_usage_error("render", "-o OUT is required");
     if (!pc_view_find(view)) return pc_cli_usage_error("render", "unknown view '%s' (see 'perfcast list')", view);
-    int raw = ends_with(out, ".rgba");
-    if (!raw && !ends_with(out, ".png"))
-        return pc_cli_usage_error("render", "cannot tell the format of '%s': use .png or .rgba", out);
+    pc_artifact_fmt_t fmt;
+    if (pc_artifact_format(out, &fmt) != 0)
+        return pc_cli_usage_error("render", "cannot tell the format of '%s': use .png, .gif, .mp4 or .rgba", out);
+    int animated = pc_artifact_is_animated(fmt);
+    if (animated && have_at) return pc_cli_usage_error("render", "--at applies to .png and .rgba, not to animations");
+    if (!animated && have_anim)
+        return pc_cli_usage_error("render", "--fps and --frames apply to .gif and .mp4, not to '%s'", out);
+
+    pc_ffmpeg_t ff;
+    pc_artifact_opts_t o = {.width = (int)w, .height = (int)h, .scale = (float)scale, .at = at, .fps = fps,
+                            .frames = (int)frames, .ffmpeg = fmt == PC_ART_MP4 ? &ff : NULL};
+    pc_errbuf_t err = {{0}};
+    if (pc_artifact_check(fmt, &o, &err) != 0) return pc_cli_usage_error("render", "%s", err.msg);
+    if (fmt == PC_ART_MP4 && pc_video_find_ffmpeg(&ff, &err) != 0) {
+        fprintf(stderr, "perfcast render: %s: .mp4 needs ffmpeg (apt-get install ffmpeg); write a .gif instead\n",
+                err.msg);
+        return 1;
+    }
 
     const char *file = argv[optind];
-    pc_errbuf_t err = {{0}};
     uint8_t *buf;
     size_t len;
     if (pc_cli_read_file(file, MAX_RESULT_BYTES, &buf, &len, &err) != 0) {
@@ -103,26 +120,29 @@ int pc_cmd_render(int argc, char **argv) {
     }
     if (info.truncated) fprintf(stderr, "perfcast render: warning: %s\n", info.warning);
 
-    pc_fb_t fb = {.w = (int)w, .h = (int)h, .stride = (int)w};
-    fb.px = calloc((size_t)fb.stride * (size_t)fb.h, sizeof *fb.px);
-    pc_font_t *font = pc_font_create();
-    int status = 0;
-    if (!fb.px || !font) {
-        fprintf(stderr, "perfcast render: out of memory\n");
-        status = 1;
-    } else {
-        pc_view_state_t st = {.t_cursor = at, .scale = (float)scale, .font = font};
-        r = pc_view_draw(view, &fb, m, &st);
-        if (r == 0) r = raw ? write_rgba(out, &fb, &err) : pc_png_write(out, &fb, &err);
-        if (r != 0) {
-            fprintf(stderr, "perfcast render: %s\n", err.msg[0] ? err.msg : pc_strerror(r));
-            status = 1;
-        } else {
-            fprintf(stderr, "perfcast: wrote %s (%dx%d, view %s)\n", out, fb.w, fb.h, view);
-        }
+    if (animated && o.frames == 0) o.frames = pc_artifact_default_frames(m, fps);
+    pc_cli_progress_t prog = {.label = out};
+    if (animated) {
+        o.progress = pc_cli_progress;
+        o.progress_ctx = &prog;
+        pc_cli_catch_interrupts(1);
     }
-    pc_font_destroy(font);
-    free(fb.px);
+    r = pc_artifact_write(m, view, out, fmt, &o, &err);
     pc_model_destroy(m);
-    return status;
+    if (animated) pc_cli_progress_done(&prog);
+    if (r == PC_ESTATE || (r != 0 && pc_cli_interrupted())) {
+        fprintf(stderr, "perfcast render: interrupted; %s not written\n", out);
+        return 130;
+    }
+    if (animated) pc_cli_catch_interrupts(0);
+    if (r != 0) {
+        fprintf(stderr, "perfcast render: %s\n", err.msg[0] ? err.msg : pc_strerror(r));
+        return 1;
+    }
+    if (animated)
+        fprintf(stderr, "perfcast: wrote %s (%dx%d, %d frames at %g fps%s%s, view %s)\n", out, o.width, o.height,
+                o.frames, fps, fmt == PC_ART_MP4 ? ", " : "", fmt == PC_ART_MP4 ? ff.codec : "", view);
+    else
+        fprintf(stderr, "perfcast: wrote %s (%dx%d, view %s)\n", out, o.width, o.height, view);
+    return 0;
 }

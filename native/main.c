@@ -15,7 +15,8 @@ static const command_t commands[] = {
     {"agent", pc_cmd_agent, "serve the viewer and run suites for it over WebSockets"},
     {"run", pc_cmd_run, "run a suite headless and write its result file"},
     {"replay", pc_cmd_replay, "serve the viewer and play a result file back as if live"},
-    {"render", pc_cmd_render, "draw a view of a result file to PNG"},
+    {"render", pc_cmd_render, "draw a view of a result file to PNG, GIF or MP4"},
+    {"export", pc_cmd_export, "write every view of result files into a folder (PNG + MP4/GIF)"},
     {"list", pc_cmd_list, "list suites, their parameters and views"},
     {"sysinfo", pc_cmd_sysinfo, "print this machine's CPU, memory, GPU and platform as JSON"},
 };

@@ -7,9 +7,11 @@
 #include "suite.h"
 
 extern const pc_suite_t pc_suite_ringbuf;
+extern const pc_suite_t pc_suite_orderbook;
 
 static const pc_suite_t *const suites[] = {
     &pc_suite_ringbuf,
+    &pc_suite_orderbook,
 };
 
 const pc_suite_t *const *pc_suites(size_t *n) {
@@ -30,20 +32,21 @@ static const pc_param_def_t *param_find(const pc_suite_t *s, const char *name) {
     return NULL;
 }
 
-/* Reads a number from a JSON number, bool or numeric string ("1e6", "true", "0.5"). */
-static int value_of(const cJSON *v, double *out) {
+/* Reads a parameter value: a JSON number or a numeric string ("1e6", "0.5") for numbers; for
+ * booleans also true/false, "true"/"false" and 1/0 (checked by the caller). */
+static int value_of(const cJSON *v, pc_param_type_t type, double *out) {
     if (cJSON_IsNumber(v)) {
         *out = v->valuedouble;
         return 0;
     }
-    if (cJSON_IsBool(v)) {
+    if (type == PC_PARAM_BOOL && cJSON_IsBool(v)) {
         *out = cJSON_IsTrue(v) ? 1 : 0;
         return 0;
     }
     if (cJSON_IsString(v) && v->valuestring[0]) {
         const char *s = v->valuestring;
-        if (!strcmp(s, "true") || !strcmp(s, "on") || !strcmp(s, "yes")) { *out = 1; return 0; }
-        if (!strcmp(s, "false") || !strcmp(s, "off") || !strcmp(s, "no")) { *out = 0; return 0; }
+        if (type == PC_PARAM_BOOL && !strcmp(s, "true")) { *out = 1; return 0; }
+        if (type == PC_PARAM_BOOL && !strcmp(s, "false")) { *out = 0; return 0; }
         char *end;
         double d = strtod(s, &end);
         if (*end == '\0' && isfinite(d)) {
@@ -78,9 +81,9 @@ cJSON *pc_suite_params(const pc_suite_t *s, const cJSON *overrides, int quick, p
         const pc_param_def_t *p = &s->params[i];
         double v = quick ? p->quick : p->def;
         const cJSON *ov = cJSON_GetObjectItemCaseSensitive(overrides, p->name);
-        if (ov && value_of(ov, &v) != 0) {
+        if (ov && value_of(ov, p->type, &v) != 0) {
             pc_errf(err, PC_EINVAL, "parameter %s: not a %s", p->name,
-                    p->type == PC_PARAM_BOOL ? "boolean" : "number");
+                    p->type == PC_PARAM_BOOL ? "boolean (true/false or 1/0)" : "number");
             goto fail;
         }
         if (p->type == PC_PARAM_INT && v != floor(v)) {

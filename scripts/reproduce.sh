@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Reproduces the whole pipeline from a clean release build: run every suite, then draw every
-# view of every result natively. Usage: scripts/reproduce.sh [OUTDIR] (default out/).
+# Reproduces the whole pipeline from a clean release build: run every suite with its defaults,
+# then export every view of every result natively (static views as PNG, animated ones as MP4
+# when ffmpeg is on PATH, else GIF). Usage: scripts/reproduce.sh [OUTDIR] (default out/).
 # `make bench` calls it after the setup and the release build.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,15 +10,16 @@ bin="$here/build/bin/perfcast"
 [ -x "$bin" ] || { echo "reproduce: build first (make)" >&2; exit 1; }
 mkdir -p "$out"
 
+results=()
 for suite in $("$bin" list --json | /usr/bin/python3 -c 'import json,sys; print(" ".join(s["name"] for s in json.load(sys.stdin)))'); do
   echo "== $suite"
   "$bin" run "$suite" -o "$out/$suite.pcast" --summary-json | tee "$out/$suite.txt"
   tail -n 1 "$out/$suite.txt" > "$out/$suite.summary.json"
-  for view in $("$bin" list --json | /usr/bin/python3 -c 'import json,sys
-for s in json.load(sys.stdin):
-    if s["name"] == sys.argv[1]: print(" ".join(s["views"]))' "$suite"); do
-    "$bin" render "$out/$suite.pcast" --view "$view" -o "$out/$suite-$view.png"
-  done
+  results+=("$out/$suite.pcast")
 done
-echo "artifacts in $out/:"
-ls -1 "$out"
+
+echo "== export"
+# the first result keeps the plain names (latency_distribution.png, ...); views another suite
+# repeats get its name as a prefix (orderbook_throughput_chart.mp4)
+"$bin" export "${results[@]}" --out "$out"
+echo "results and summaries in $out/: ${results[*]}"

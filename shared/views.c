@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "views/latency_anim.h"
+#include "views/orderbook_views.h"
 #include "views/ringbuf_views.h"
 
 static const pc_view_def_t VIEWS[] = {
@@ -11,6 +13,11 @@ static const pc_view_def_t VIEWS[] = {
     {"throughput-timeline", "Throughput over time", "ringbuf", 1, pc_view_ringbuf_throughput},
     {"comparison", "SPSC vs mutex", "ringbuf", 0, pc_view_ringbuf_comparison},
     {"summary", "Summary", "ringbuf", 0, pc_view_ringbuf_summary},
+    {"orderbook-depth", "Order book depth", "orderbook", 1, pc_view_orderbook_depth},
+    {"latency-animation", "Latency over time", NULL, 1, pc_view_latency_animation},
+    {"throughput-timeline", "Throughput over time", "orderbook", 1, pc_view_orderbook_throughput},
+    {"comparison", "Throughput and latency", "orderbook", 0, pc_view_orderbook_comparison},
+    {"summary", "Summary", "orderbook", 0, pc_view_orderbook_summary},
 };
 
 const pc_view_def_t *pc_views(size_t *n) {

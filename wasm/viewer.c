@@ -175,6 +175,44 @@ EMSCRIPTEN_KEEPALIVE double pc_viewer_model_version(void) {
     return V.model ? (double)V.model->version : 0.0;
 }
 
+/* The run's length so far in seconds (pc_model_duration: the largest record "t"), 0 when
+ * nothing is loaded. The page's scrub slider spans [0, this]. */
+EMSCRIPTEN_KEEPALIVE double pc_viewer_duration(void) {
+    return V.model ? pc_model_duration(V.model) : 0.0;
+}
+
+/* Keeps in *best the candidate c when it lies strictly beyond t in direction dir and is
+ * nearer to t than *best (*have says whether *best holds one yet). */
+static void nearer(double c, double t, int dir, double *best, int *have) {
+    if (!(dir > 0 ? c > t : c < t)) return;
+    if (!*have || (dir > 0 ? c < *best : c > *best)) {
+        *best = c;
+        *have = 1;
+    }
+}
+
+/* Where an arrow key moves the playback cursor: the nearest moment after t (dir > 0) or
+ * before t (dir < 0) at which an animated view's data changes — a book frame, a histogram
+ * delta or the end of a throughput window — so each step shows a new frame. t < 0
+ * ("everything") counts as the run's end. Returns t itself when there is none that way, and
+ * 0 when stepping back from before the first record. A linear scan, not a binary
+ * search: records are nearly but not strictly ordered by t, and a keypress can afford it. */
+EMSCRIPTEN_KEEPALIVE double pc_viewer_step_time(double t, int dir) {
+    if (!V.model || dir == 0) return t;
+    const pc_model_t *m = V.model;
+    if (t < 0) t = pc_model_duration(m);
+    double best = t;
+    int have = 0;
+    for (size_t i = 0; i < m->n_book; i++) nearer(m->book[i].t, t, dir, &best, &have);
+    for (int k = 0; k < m->n_series; k++) {
+        const pc_series_t *s = &m->series[k];
+        for (size_t i = 0; i < s->n_steps; i++) nearer(s->steps[i].t, t, dir, &best, &have);
+        for (size_t i = 0; i < s->n_windows; i++) nearer(s->windows[i].t, t, dir, &best, &have);
+    }
+    if (dir < 0 && !have && t > 0) return 0; /* before the first record: the run's start */
+    return best;
+}
+
 /* Appends {"name","title","animated"} for view def d to arr (no duplicates). */
 static void add_view(cJSON *arr, const pc_view_def_t *d) {
     const cJSON *e;
@@ -201,7 +239,9 @@ EMSCRIPTEN_KEEPALIVE const char *pc_viewer_views_json(void) {
     const cJSON *hv = cJSON_GetObjectItemCaseSensitive(V.model->header, "views");
     const cJSON *e;
     cJSON_ArrayForEach(e, hv) {
-        const pc_view_def_t *d = cJSON_IsString(e) ? pc_view_find(e->valuestring) : NULL;
+        /* the row for this run's suite: "animated" may differ between suites' rows */
+        const pc_view_def_t *d =
+            cJSON_IsString(e) ? pc_view_find_for(e->valuestring, V.model->suite[0] ? V.model->suite : NULL) : NULL;
         if (d) add_view(arr, d);
     }
     if (cJSON_GetArraySize(arr) == 0) {

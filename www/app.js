@@ -5,6 +5,11 @@
  * the canvas. It works with no agent at all (plain static files + a result file opened from
  * disk), so nothing here may assume the WebSocket is up.
  *
+ * Playback: animated views are drawn at a cursor (seconds since the run's start, < 0 = all of
+ * it). While a run is live the cursor follows the newest data until the user scrubs; opened
+ * files and finished runs can be played, paused, scrubbed and stepped at 0.25x..8x, and
+ * recorded to WebM (the canvas' own stream through MediaRecorder, frames still from wasm).
+ *
  * Protocol ("perfcast.v1" subprotocol, JSON text + binary record messages):
  *   agent -> page  hello {run: {run_id, suite, state} | null, mode: "live"|"replay"}
  *                  suites {suites: [{name, description, params, views, summary_keys}]}
@@ -40,10 +45,11 @@
     finishedStatus: '',
     summaryShown: false,
     view: '',
+    views: [], /* [{name, title, animated}] of the loaded run */
     viewsKey: '',
     modelKey: '',
     frameRequested: false,
-    drawn: { version: -1, w: 0, h: 0, view: '', scale: 0 },
+    drawn: { version: -1, w: 0, h: 0, view: '', scale: 0, cursor: -1 },
     css: { w: 0, h: 0 },
     device: { w: 0, h: 0 },
   };
@@ -210,6 +216,8 @@
     state.running = running;
     state.fedSinceReset = false;
     state.finishedStatus = '';
+    cancelRecording();
+    resetPlayback();
     if (state.viewer) state.viewer.reset();
     showSummary(null);
     requestDraw();
@@ -383,6 +391,7 @@
     const canStart = state.connected && !state.running && state.mode === 'live';
     for (const b of document.querySelectorAll('.suite .start')) b.disabled = !canStart;
     $('stop').disabled = !(state.connected && state.running && state.runId && state.source === 'live');
+    requestDraw(); /* the playback bar depends on whether a run is live */
   }
 
   $('stop').addEventListener('click', () => {
@@ -465,7 +474,8 @@
   function refreshViews() {
     if (!state.viewer) return;
     const views = state.viewer.views();
-    const key = views.map((v) => v.name).join(',');
+    state.views = views;
+    const key = views.map((v) => v.name + (v.animated ? '*' : '')).join(',');
     if (key === state.viewsKey) return;
     state.viewsKey = key;
     if (!views.some((v) => v.name === state.view)) state.view = views.length ? views[0].name : '';
@@ -474,11 +484,12 @@
     for (const v of views) {
       const b = document.createElement('button');
       b.type = 'button';
-      b.className = 'tab';
+      b.className = v.animated ? 'tab animated' : 'tab';
       b.setAttribute('role', 'tab');
       b.dataset.view = v.name;
       b.textContent = v.title || v.name;
-      b.title = v.name;
+      b.title = v.name + (v.animated ? ' (animated: play, scrub or record it)' : '');
+      b.disabled = rec.active;
       b.addEventListener('click', () => selectView(v.name));
       nav.appendChild(b);
     }
@@ -487,6 +498,7 @@
   }
 
   function selectView(name) {
+    if (rec.active) return; /* the recording shows one view from start to end */
     state.view = name;
     markTabs();
     requestDraw();
@@ -506,20 +518,27 @@
   }
 
   /* At most one frame per animation frame, and only when something changed: many binary
-   * messages in one frame cost one render. */
+   * messages in one frame cost one render, and a paused static view costs none. While
+   * playing, each frame advances the cursor and asks for the next one. */
   function frame() {
     state.frameRequested = false;
     const v = state.viewer;
     if (!v) return;
+    advancePlayback();
     const version = v.modelVersion();
     if (version !== state.drawn.version) updateRunPanel();
+    updateTransport();
+    if (pb.playing) requestDraw();
     const dpr = window.devicePixelRatio || 1;
-    const w = state.device.w, h = state.device.h;
+    /* a recording keeps the size it started with: one video, one resolution */
+    const w = rec.active ? rec.w : state.device.w, h = rec.active ? rec.h : state.device.h;
     if (!state.view || w < 1 || h < 1) return;
+    const cursor = cursorFor();
     const d = state.drawn;
-    if (version === d.version && w === d.w && h === d.h && state.view === d.view && dpr === d.scale) return;
-    state.drawn = { version, w, h, view: state.view, scale: dpr };
-    const px = v.render(state.view, w, h, dpr, -1);
+    if (version === d.version && w === d.w && h === d.h && state.view === d.view && dpr === d.scale &&
+        cursor === d.cursor) return;
+    state.drawn = { version, w, h, view: state.view, scale: dpr, cursor };
+    const px = v.render(state.view, w, h, dpr, cursor);
     if (!px) {
       showBanner('error', v.lastError());
       return;
@@ -530,6 +549,7 @@
     /* what is on the canvas, for anyone (tests included) who needs to know a frame landed */
     canvas.dataset.version = String(version);
     canvas.dataset.view = state.view;
+    canvas.dataset.cursor = String(cursor);
   }
 
   /* The canvas backing store is CSS size x devicePixelRatio, so text and lines are drawn at
@@ -573,6 +593,408 @@
     if (window.matchMedia) watchDpr();
   }
 
+  /* ---------------------------------------------------------------- playback */
+
+  const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
+  const MAX_TICK_S = 0.1; /* a stalled tab resumes where it was instead of jumping ahead */
+
+  const pb = {
+    playing: false, /* the cursor advances by itself */
+    follow: true,   /* the cursor is at the newest data (a live run) or the end (a finished one) */
+    t: 0,           /* the cursor when not following, seconds since the run's start */
+    speed: 1,
+    lastTs: 0,      /* performance.now() of the last advance */
+    dragging: false,
+    shown: {},      /* what the transport's DOM shows, so unchanged frames write nothing */
+  };
+
+  function isLive() {
+    return state.source === 'live' && state.running;
+  }
+
+  function duration() {
+    const d = state.viewer ? state.viewer.duration() : 0;
+    return d > 0 && isFinite(d) ? d : 0;
+  }
+
+  function currentViewInfo() {
+    return state.views.find((x) => x.name === state.view) || null;
+  }
+
+  function isAnimated() {
+    const v = currentViewInfo();
+    return !!(v && v.animated);
+  }
+
+  /* What render() gets: the cursor for animated views; static views always show it all. */
+  function cursorFor() {
+    if (!isAnimated() || pb.follow) return -1;
+    return Math.max(0, Math.min(pb.t, duration()));
+  }
+
+  function resetPlayback() {
+    pb.playing = false;
+    pb.follow = true;
+    pb.t = 0;
+  }
+
+  /* Playing from the run's end starts again from its start; playing catches up with a live
+   * run and then follows it. */
+  function play() {
+    const dur = duration();
+    if (dur <= 0) return;
+    if (pb.follow && isLive()) return; /* already showing the newest data as it comes */
+    if (pb.follow || pb.t >= dur) pb.t = 0;
+    pb.follow = false;
+    pb.playing = true;
+    pb.lastTs = performance.now();
+    requestDraw();
+  }
+
+  /* Pausing a live run freezes the cursor where the data was. */
+  function pause() {
+    if (pb.follow && isLive()) {
+      if (duration() <= 0) return; /* nothing has arrived yet: nothing to hold on to */
+      pb.t = duration();
+      pb.follow = false;
+    }
+    pb.playing = false;
+    requestDraw();
+  }
+
+  function isPlaying() {
+    return pb.playing || (pb.follow && isLive());
+  }
+
+  function togglePlay() {
+    if (rec.active) return;
+    if (isPlaying()) pause();
+    else play();
+  }
+
+  function seek(t) {
+    const dur = duration();
+    pb.follow = false;
+    pb.t = Math.max(0, Math.min(dur, t));
+    pb.lastTs = performance.now();
+    requestDraw();
+  }
+
+  /* One step (to the next moment the data changes), or a tenth of the run with shift. */
+  function step(dir, big) {
+    if (rec.active || !state.viewer) return;
+    const dur = duration();
+    if (dur <= 0) return;
+    const base = pb.follow ? dur : pb.t;
+    pb.playing = false;
+    seek(big ? base + dir * dur * 0.1 : state.viewer.stepTime(base, dir));
+  }
+
+  function goLive() {
+    if (rec.active) return;
+    pb.follow = true;
+    pb.playing = false;
+    requestDraw();
+  }
+
+  /* Moves the cursor by the time since the last frame x speed; at the end it stops (a
+   * finished run or file) or hands over to following (a live run). */
+  function advancePlayback() {
+    if (!pb.playing) return;
+    const now = performance.now();
+    const dt = Math.min(MAX_TICK_S, Math.max(0, (now - pb.lastTs) / 1000));
+    pb.lastTs = now;
+    pb.t += dt * pb.speed;
+    const dur = duration();
+    if (pb.t < dur) return;
+    pb.playing = false;
+    if (isLive() && !rec.active) {
+      pb.follow = true;
+    } else {
+      pb.t = dur;
+      if (rec.active) finishRecordingSoon();
+    }
+  }
+
+  function fmtTime(t, dur) {
+    const digits = dur < 10 ? 3 : dur < 100 ? 2 : 1;
+    return t.toFixed(digits) + ' s';
+  }
+
+  /* Writes prop of el only when it changed (called every frame while playing). */
+  function setProp(el, key, prop, value) {
+    const k = el.id + '.' + key;
+    if (pb.shown[k] === value) return;
+    pb.shown[k] = value;
+    if (prop === 'text') el.textContent = value;
+    else if (prop === 'fill') el.style.setProperty('--fill', value.toFixed(2) + '%'); /* the played part */
+    else if (prop.startsWith('data-')) el.dataset[prop.slice(5)] = value;
+    else if (prop.startsWith('aria-')) el.setAttribute(prop, value);
+    else el[prop] = value;
+  }
+
+  function updateTransport() {
+    const dur = duration();
+    const live = isLive();
+    const haveRun = !!state.viewer && state.source !== 'none';
+    const have = haveRun && dur > 0; /* something to scrub through */
+    const following = live && pb.follow;
+    const animated = isAnimated();
+    const tp = $('transport');
+    let mode = 'empty';
+    if (haveRun) mode = rec.active ? 'recording' : following ? 'live' : !have ? 'empty' : pb.playing ? 'playing'
+      : pb.follow || pb.t >= dur ? 'end' : 'paused';
+    setProp(tp, 'state', 'data-state', mode);
+    setProp(tp, 'animated', 'data-animated', animated ? '1' : '0');
+
+    const playing = isPlaying();
+    const play = $('play');
+    setProp(play, 'disabled', 'disabled', !(have || following) || rec.active);
+    setProp(play, 'playing', 'data-playing', playing ? '1' : '0');
+    setProp(play, 'label', 'aria-label', playing ? 'Pause' : 'Play');
+
+    const liveBtn = $('live');
+    setProp(liveBtn, 'disabled', 'disabled', !live || pb.follow || rec.active);
+    setProp(liveBtn, 'on', 'data-on', following ? '1' : '0');
+
+    const scrub = $('scrub');
+    setProp(scrub, 'disabled', 'disabled', !have || rec.active);
+    setProp(scrub, 'max', 'max', String(have ? dur : 1));
+    const at = pb.follow ? dur : Math.min(pb.t, dur);
+    if (!pb.dragging) setProp(scrub, 'value', 'value', String(have ? at : 0));
+    setProp(scrub, 'fill', 'fill', have ? (at / dur) * 100 : 0);
+
+    let text = '–';
+    if (following) text = 'live · ' + fmtTime(dur, dur);
+    else if (have) text = fmtTime(at, dur) + ' / ' + fmtTime(dur, dur);
+    setProp($('time'), 'text', 'text', text);
+    setProp($('static-note'), 'hidden', 'hidden', !haveRun || animated);
+    setProp($('speed'), 'disabled', 'disabled', rec.active);
+
+    const why = recordBlocker(have, live, animated);
+    const recBtn = $('record');
+    setProp(recBtn, 'disabled', 'disabled', !rec.active && why !== '');
+    setProp(recBtn, 'title', 'title', rec.active ? 'Stop recording now (keeps what was recorded)'
+      : why || 'Record this view from start to end at ' + pb.speed + '× as a WebM video');
+    setProp(recBtn, 'text', 'text', rec.active ? 'Stop recording' : 'Record WebM');
+    if (rec.active) setProp($('rec-state'), 'text', 'text', '● REC ' + fmtTime(Math.min(pb.t, dur), dur));
+  }
+
+  $('play').addEventListener('click', togglePlay);
+  $('live').addEventListener('click', goLive);
+  $('speed').addEventListener('change', (ev) => {
+    const v = Number(ev.target.value);
+    pb.speed = SPEEDS.includes(v) ? v : 1;
+    pb.lastTs = performance.now();
+    requestDraw();
+  });
+  const scrubEl = $('scrub');
+  scrubEl.addEventListener('input', () => {
+    if (rec.active) return;
+    seek(Number(scrubEl.value));
+  });
+  scrubEl.addEventListener('pointerdown', () => { pb.dragging = true; });
+  const endDrag = () => {
+    if (!pb.dragging) return;
+    pb.dragging = false;
+    pb.shown['scrub.value'] = undefined; /* write the cursor back on the next frame */
+    requestDraw();
+  };
+  window.addEventListener('pointerup', endDrag);
+  window.addEventListener('pointercancel', endDrag);
+
+  /* Space plays/pauses, arrows step (shift: 10%), Home/End jump. Keys typed into a form
+   * field are left alone, and so are space/enter on a focused button (which click it) —
+   * except the view tabs and the play button, where space means play/pause as elsewhere
+   * (preventDefault on keydown keeps the button from also clicking). */
+  document.addEventListener('keydown', (ev) => {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.defaultPrevented) return;
+    const t = ev.target;
+    const tag = t && t.tagName;
+    const isRange = tag === 'INPUT' && t.type === 'range';
+    if ((tag === 'INPUT' && !isRange) || tag === 'TEXTAREA' || tag === 'SELECT' || (t && t.isContentEditable)) return;
+    if (tag === 'BUTTON' && (ev.key === 'Enter' || (ev.key === ' ' && !t.classList.contains('tab') && t.id !== 'play'))) return;
+    if (!state.viewer || state.source === 'none') return;
+    switch (ev.key) {
+    case ' ': togglePlay(); break;
+    case 'ArrowRight': step(1, ev.shiftKey); break;
+    case 'ArrowLeft': step(-1, ev.shiftKey); break;
+    case 'Home': if (!rec.active) { pb.playing = false; seek(0); } break;
+    case 'End': if (!rec.active) { if (isLive()) goLive(); else { pb.playing = false; seek(duration()); } } break;
+    default: return;
+    }
+    ev.preventDefault();
+  });
+
+  /* ---------------------------------------------------------------- WebM recording */
+
+  const rec = {
+    active: false,
+    recorder: null,
+    stream: null,
+    chunks: [],
+    cancelled: false,
+    ending: false,
+    w: 0,
+    h: 0,
+    url: '',
+    name: '',
+  };
+
+  /* The first WebM flavour this browser's MediaRecorder can write, or '' (asked once). */
+  let webmTypeCache = null;
+  function webmType() {
+    if (webmTypeCache !== null) return webmTypeCache;
+    webmTypeCache = '';
+    if (typeof MediaRecorder !== 'function' || typeof MediaRecorder.isTypeSupported !== 'function') return '';
+    for (const t of ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm']) {
+      if (MediaRecorder.isTypeSupported(t)) {
+        webmTypeCache = t;
+        break;
+      }
+    }
+    return webmTypeCache;
+  }
+
+  /* Why recording is not possible right now ('' when it is). */
+  function recordBlocker(have, live, animated) {
+    if (!have) return 'Open a result file or finish a run to record it';
+    if (live) return 'Recording is available once the run has finished';
+    if (!animated) return 'This view is not animated: pick an animated view to record';
+    if (typeof canvas.captureStream !== 'function') return 'This browser cannot capture a canvas (captureStream)';
+    if (!webmType()) return 'This browser cannot record WebM video (MediaRecorder)';
+    return '';
+  }
+
+  function fileSafe(s) {
+    return String(s || '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'run';
+  }
+
+  function fmtBytes(n) {
+    if (n < 1024) return n + ' B';
+    if (n < 1024 * 1024) return (n / 1024).toFixed(1) + ' KiB';
+    return (n / 1024 / 1024).toFixed(1) + ' MiB';
+  }
+
+  function setRecState(text, kind) {
+    const el = $('rec-state');
+    el.textContent = text;
+    el.dataset.kind = kind || '';
+    el.hidden = !text;
+    pb.shown['rec-state.text'] = text;
+  }
+
+  function clearDownload() {
+    const a = $('download');
+    if (rec.url) URL.revokeObjectURL(rec.url);
+    rec.url = '';
+    a.hidden = true;
+    a.removeAttribute('href');
+    delete a.dataset.size;
+    delete a.dataset.type;
+  }
+
+  /* Plays the current view from its start to its end at the chosen speed while the canvas'
+   * stream is recorded; the frames are the ones wasm draws for the page anyway. */
+  function startRecording() {
+    if (rec.active) return;
+    const have = !!state.viewer && state.source !== 'none' && duration() > 0;
+    const why = recordBlocker(have, isLive(), isAnimated());
+    if (why) {
+      showBanner('error', 'cannot record: ' + why);
+      return;
+    }
+    const type = webmType();
+    let stream, recorder;
+    try {
+      stream = canvas.captureStream(); /* a frame whenever the canvas changes */
+      recorder = new MediaRecorder(stream, { mimeType: type, videoBitsPerSecond: 8000000 });
+    } catch (e) {
+      if (stream) for (const tr of stream.getTracks()) tr.stop();
+      showBanner('error', 'cannot record: ' + (e && e.message ? e.message : e));
+      return;
+    }
+    clearDownload();
+    const st = state.viewer.status();
+    Object.assign(rec, {
+      active: true, recorder, stream, chunks: [], cancelled: false, ending: false,
+      w: state.device.w, h: state.device.h,
+      name: fileSafe(st.suite) + '-' + fileSafe(st.run_id) + '-' + fileSafe(state.view) + '.webm',
+    });
+    recorder.ondataavailable = (ev) => { if (ev.data && ev.data.size) rec.chunks.push(ev.data); };
+    recorder.onstop = onRecordingStopped;
+    recorder.onerror = (ev) => {
+      showBanner('error', 'recording failed: ' + (ev.error && ev.error.message ? ev.error.message : 'MediaRecorder error'));
+      cancelRecording();
+    };
+    for (const b of document.querySelectorAll('#tabs .tab')) b.disabled = true;
+    document.body.dataset.recording = '1';
+    setRecState('● REC', 'recording');
+    recorder.start(1000);
+    /* from the start: the cursor at 0, a forced first frame, then plain playback */
+    pb.follow = false;
+    pb.t = 0;
+    pb.playing = true;
+    pb.lastTs = performance.now();
+    state.drawn.version = -1;
+    requestDraw();
+  }
+
+  /* The last frame is on the canvas: give the stream a moment to take it, then stop. */
+  function finishRecordingSoon() {
+    if (!rec.active || rec.ending) return;
+    rec.ending = true;
+    setTimeout(() => {
+      if (rec.recorder && rec.recorder.state !== 'inactive') rec.recorder.stop();
+    }, 250);
+  }
+
+  /* Stops without offering a file (a new run or file replaced what was being recorded). */
+  function cancelRecording() {
+    if (!rec.active) return;
+    rec.cancelled = true;
+    if (rec.recorder && rec.recorder.state !== 'inactive') rec.recorder.stop();
+    else onRecordingStopped();
+  }
+
+  function onRecordingStopped() {
+    if (!rec.active) return;
+    if (rec.stream) for (const tr of rec.stream.getTracks()) tr.stop();
+    const chunks = rec.chunks;
+    const cancelled = rec.cancelled;
+    Object.assign(rec, { active: false, recorder: null, stream: null, chunks: [], ending: false });
+    delete document.body.dataset.recording;
+    for (const b of document.querySelectorAll('#tabs .tab')) b.disabled = false;
+    pb.playing = false;
+    state.drawn.version = -1; /* back to the page's own size */
+    requestDraw();
+    if (cancelled) {
+      setRecState('recording cancelled', 'cancelled');
+      return;
+    }
+    const blob = new Blob(chunks, { type: 'video/webm' });
+    if (!blob.size) {
+      setRecState('', '');
+      showBanner('error', 'the recording came out empty (the browser captured no frames)');
+      return;
+    }
+    rec.url = URL.createObjectURL(blob);
+    const a = $('download');
+    a.href = rec.url;
+    a.download = rec.name;
+    a.textContent = 'Download WebM (' + fmtBytes(blob.size) + ')';
+    a.title = rec.name;
+    a.dataset.size = String(blob.size);
+    a.dataset.type = blob.type;
+    a.hidden = false;
+    setRecState('', '');
+  }
+
+  $('record').addEventListener('click', () => {
+    if (!rec.active) startRecording();
+    else finishRecordingSoon(); /* stop early: keep what was recorded */
+  });
+
   /* ---------------------------------------------------------------- result files */
 
   async function openFile(file) {
@@ -592,6 +1014,8 @@
       showBanner('error', file.name + ': could not read the file (' + e.message + ')');
       return;
     }
+    cancelRecording();
+    resetPlayback();
     const r = state.viewer.loadFile(bytes, file.name);
     /* a failed load leaves an empty model: show "no run" rather than a file that isn't there */
     state.source = r.ok ? 'file' : 'none';

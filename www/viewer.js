@@ -100,6 +100,19 @@
       return this.m._pc_viewer_model_version();
     }
 
+    /* The run's length so far in seconds (the largest record time), 0 when nothing is
+     * loaded: the playback slider spans [0, duration()]. */
+    duration() {
+      return this.m._pc_viewer_duration();
+    }
+
+    /* The nearest time after t (dir > 0) or before t (dir < 0) at which the run's data
+     * changes (a book frame, a histogram delta, a throughput window): where an arrow key
+     * moves the playback cursor. t < 0 means the end. Returns t when there is none. */
+    stepTime(t, dir) {
+      return this.m._pc_viewer_step_time(t, dir > 0 ? 1 : dir < 0 ? -1 : 0);
+    }
+
     /* [{name, title, animated}] for the loaded run (all views when nothing is loaded). */
     views() {
       return this._json(this.m._pc_viewer_views_json(), []);

@@ -1,16 +1,21 @@
 #!/usr/bin/env node
 /* test_browser.js — the page in headless Chromium (Debian's, driven by playwright-core).
  *
- *   node test_browser.js --case live|static|token --perfcast BIN --www DIR --fixture FILE --out DIR
+ *   node test_browser.js --case live|static|token|orderbook --perfcast BIN --www DIR --fixture FILE --out DIR
  *
  * live    `perfcast agent` on a free loopback port with a temp record dir: the page starts
  *         ringbuf by itself on a fresh agent, Stop works, a quick run started from the form
- *         finishes with chart pixels on the canvas, every view tab draws.
+ *         finishes with chart pixels on the canvas, every view tab draws; while the run is live
+ *         the playback cursor follows it, a scrub leaves and the live button returns.
  * static  build/www from a tiny static server, no agent: the page says so, opens a result
  *         file from the file input and by drag-and-drop, draws it (also at devicePixelRatio
- *         2), and shows clear errors for a corrupt and a torn file.
+ *         2), and shows clear errors for a corrupt and a torn file; plays, pauses, scrubs and
+ *         steps an animated view (pixels change with the cursor) and records it to WebM.
  * token   agent with --token: without the token the page cannot connect; with ?token= it
  *         can, and runs a quick ringbuf.
+ * orderbook  agent: a quick orderbook run started from its card (the page knows nothing of
+ *         the suite) is followed live, then its depth animation is scrubbed and played and
+ *         its frames change; its latency animation changes with the cursor too.
  *
  * Screenshots land in --out: look at them, what the user sees is part of the test. Every
  * process started here is killed on the way out. Prints "N passed, N failed". */
@@ -216,6 +221,90 @@ function checkChart(st, what) {
   check(st.accent >= 30, `${what}: only ${st.accent} accent-coloured (#00ff88) pixels`);
 }
 
+/* A hash of the canvas' pixels plus what the page says it drew (view, cursor). */
+async function canvasHash(page) {
+  return page.evaluate(() => {
+    const c = document.getElementById('view');
+    const d = new Uint32Array(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.buffer);
+    let h = 0x811c9dc5;
+    for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619) >>> 0;
+    return { hash: h.toString(16), cursor: Number(c.dataset.cursor), view: c.dataset.view, frames: d.length };
+  });
+}
+
+async function transportState(page) {
+  return page.getAttribute('#transport', 'data-state');
+}
+
+async function cursorOf(page) {
+  return Number(await page.getAttribute('#view', 'data-cursor'));
+}
+
+/* Clicks the scrub slider at fraction f of its track (as a user would) and waits until the
+ * canvas shows the cursor the slider then holds. Returns that cursor. */
+async function scrubTo(page, f) {
+  const box = await page.locator('#scrub').boundingBox();
+  check(box && box.width > 40, 'scrub slider not laid out: ' + JSON.stringify(box));
+  const thumb = 7; /* half the thumb: the track's ends are under the thumb's centre */
+  await page.mouse.click(box.x + thumb + (box.width - 2 * thumb) * f, box.y + box.height / 2);
+  const want = Number(await page.inputValue('#scrub'));
+  await page.waitForFunction((w) => Math.abs(Number(document.getElementById('view').dataset.cursor) - w) < 1e-9,
+    want, { timeout: 10000 });
+  return want;
+}
+
+/* Clicks a view tab and waits for its first frame. */
+async function showView(page, name) {
+  await page.click(`#tabs .tab[data-view="${name}"]`);
+  await page.waitForFunction((n) => document.getElementById('view').dataset.view === n, name, { timeout: 10000 });
+}
+
+/* Scrubs view `name` to several positions: every position must give different pixels.
+ * Saves a screenshot per position as PREFIX-scrub-PCT.png. Returns the hashes. */
+async function scrubShowsDifferentFrames(page, name, prefix, fractions) {
+  await showView(page, name);
+  const seen = new Map();
+  for (const f of fractions) {
+    const t = await scrubTo(page, f);
+    await page.waitForTimeout(30);
+    const h = await canvasHash(page);
+    check(h.view === name, `canvas shows ${h.view}, not ${name}`);
+    check(await transportState(page) === 'paused' || await transportState(page) === 'end',
+      'transport after a scrub: ' + await transportState(page));
+    const shot = path.join(args.out, `${prefix}-scrub-${Math.round(f * 100)}.png`);
+    await page.screenshot({ path: shot });
+    console.log(`     ${name} at t=${t.toFixed(3)} s: ${h.hash} -> ${shot}`);
+    check(!seen.has(h.hash), `${name}: the frame at t=${t} is identical to the one at t=${seen.get(h.hash)}`);
+    seen.set(h.hash, t);
+  }
+  return seen;
+}
+
+/* Plays view `name` from its start: the time display and the pixels must move. Samples the
+ * canvas while it plays and returns the number of distinct frames seen. */
+async function playShowsFramesChange(page, name, prefix, wantFrames) {
+  await showView(page, name);
+  await page.focus('#scrub');
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => Number(document.getElementById('view').dataset.cursor) === 0, null, { timeout: 10000 });
+  const t0 = await text(page, '#time');
+  await page.keyboard.press(' ');
+  await page.waitForSelector('#transport[data-state="playing"]', { timeout: 5000 });
+  check(await page.getAttribute('#play', 'data-playing') === '1', 'play button does not show pause while playing');
+  const hashes = new Set();
+  for (let i = 0; i < 200 && hashes.size < wantFrames; i++) {
+    hashes.add((await canvasHash(page)).hash);
+    if (i === 3) await page.screenshot({ path: path.join(args.out, `${prefix}-playing.png`) });
+    if (await transportState(page) !== 'playing') break;
+    await page.waitForTimeout(40);
+  }
+  const t1 = await text(page, '#time');
+  check(t1 !== t0, `time display did not move while playing: "${t0}"`);
+  console.log(`     ${name}: ${hashes.size} distinct frames while playing ("${t0}" -> "${t1}")`);
+  check(hashes.size >= wantFrames, `${name}: only ${hashes.size} distinct frames while playing`);
+  return hashes.size;
+}
+
 async function text(page, sel) {
   return (await page.textContent(sel)) || '';
 }
@@ -326,9 +415,154 @@ async function caseStatic() {
     check(hi.pageErrors.length === 0, 'page errors: ' + hi.pageErrors.join('; '));
   });
 
+  let animated = '';
+  await step('static_page_should_scrub_an_animated_view_to_different_frames', async () => {
+    await page.setInputFiles('#file-input', args.fixture);
+    await page.waitForFunction((n) => document.getElementById('run-info').textContent.includes(n),
+      path.basename(args.fixture), { timeout: 10000 });
+    const anim = await page.$$eval('#tabs .tab.animated', (bs) => bs.map((b) => b.dataset.view));
+    check(anim.length >= 1, 'no animated view tab for ' + path.basename(args.fixture));
+    animated = anim.includes('throughput-timeline') ? 'throughput-timeline' : anim[0];
+    await showView(page, animated);
+    check(await transportState(page) === 'end', 'an opened file does not start at its end: ' + await transportState(page));
+    check(await cursorOf(page) === -1, 'an opened file is not drawn whole');
+    const tm = await text(page, '#time');
+    check(/^(\d+\.\d+) s \/ \1 s$/.test(tm), 'time display at the end: "' + tm + '"');
+    const end = await canvasHash(page);
+    const seen = await scrubShowsDifferentFrames(page, animated, 'static', [0.1, 0.4, 0.75]);
+    check(!seen.has(end.hash), 'a scrubbed frame equals the whole run\'s frame');
+  });
+
+  await step('static_page_should_play_and_pause_with_buttons_and_keys', async () => {
+    await playShowsFramesChange(page, animated, 'static', 3);
+    await page.keyboard.press(' ');
+    await page.waitForSelector('#transport[data-state="paused"]', { timeout: 5000 });
+    const c1 = await cursorOf(page), t1 = await text(page, '#time');
+    await page.waitForTimeout(500);
+    check(await cursorOf(page) === c1 && await text(page, '#time') === t1, 'cursor moved while paused');
+    /* the button does what the key does */
+    await page.click('#play');
+    await page.waitForFunction((c) => Number(document.getElementById('view').dataset.cursor) > c, c1, { timeout: 10000 });
+    await page.click('#play');
+    await page.waitForSelector('#transport[data-state="paused"]', { timeout: 5000 });
+    const c2 = await cursorOf(page);
+    await page.waitForTimeout(300);
+    check(await cursorOf(page) === c2, 'cursor moved after the pause button');
+    /* space on a focused view tab or play button toggles once (it does not also click) */
+    await page.focus(`#tabs .tab[data-view="${animated}"]`);
+    await page.keyboard.press(' ');
+    await page.waitForSelector('#transport[data-state="playing"]', { timeout: 5000 });
+    await page.focus('#play');
+    await page.keyboard.press(' ');
+    await page.waitForSelector('#transport[data-state="paused"]', { timeout: 5000 });
+    await page.waitForTimeout(200);
+    check(await transportState(page) === 'paused', 'space on the play button toggled twice: ' + await transportState(page));
+    const c2b = await cursorOf(page);
+    check(c2b > c2, 'space on a tab did not play');
+    /* arrows step to the next / previous moment the data changes */
+    await page.focus('#scrub');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction((c) => Number(document.getElementById('view').dataset.cursor) > c, c2b, { timeout: 5000 });
+    const c3 = await cursorOf(page);
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction((c) => Number(document.getElementById('view').dataset.cursor) < c, c3, { timeout: 5000 });
+    console.log(`     paused at ${c2b.toFixed(3)} s, → ${c3.toFixed(3)} s, ← ${(await cursorOf(page)).toFixed(3)} s`);
+    /* at 8x it plays to the end and stops there */
+    await page.selectOption('#speed', '8');
+    await page.click('#play');
+    await page.waitForSelector('#transport[data-state="end"]', { timeout: 30000 });
+    const tm = await text(page, '#time');
+    check(/^(\d+\.\d+) s \/ \1 s$/.test(tm), 'time display after playing to the end: "' + tm + '"');
+    await page.selectOption('#speed', '1');
+    /* a static view ignores the cursor and says so */
+    const still = await page.$$eval('#tabs .tab:not(.animated)', (bs) => bs.map((b) => b.dataset.view));
+    if (still.length) {
+      await scrubTo(page, 0.3).catch(() => {});
+      await showView(page, still[0]);
+      check(await cursorOf(page) === -1, 'a static view was drawn at a cursor');
+      check(await page.isVisible('#static-note'), 'no "whole run" note on a static view');
+    }
+  });
+
+  await step('static_page_should_record_the_animated_view_to_webm', async () => {
+    await showView(page, animated);
+    const support = await page.evaluate(() => ({
+      recorder: typeof MediaRecorder === 'function',
+      vp9: typeof MediaRecorder === 'function' && MediaRecorder.isTypeSupported('video/webm;codecs=vp9'),
+      vp8: typeof MediaRecorder === 'function' && MediaRecorder.isTypeSupported('video/webm;codecs=vp8'),
+      capture: typeof document.getElementById('view').captureStream === 'function' }));
+    console.log('     MediaRecorder support: ' + JSON.stringify(support));
+    check(!(await page.isDisabled('#record')), 'Record is disabled: ' + await page.getAttribute('#record', 'title'));
+    await page.selectOption('#speed', '2');
+    await page.click('#record');
+    await page.waitForSelector('#transport[data-state="recording"]', { timeout: 5000 });
+    check(await page.isVisible('#rec-state'), 'no recording indicator');
+    check(await page.isDisabled('#tabs .tab >> nth=0'), 'view tabs stay clickable while recording');
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: path.join(args.out, 'static-recording.png') });
+    await page.waitForSelector('#download:not([hidden])', { timeout: 60000 });
+    check(await transportState(page) !== 'recording', 'still recording after the download appeared');
+    await page.screenshot({ path: path.join(args.out, 'static-recorded.png') });
+    const r = await downloadRecording(page, 'static-recording.webm');
+    checkWebm(r);
+    const probe = probeVideo(r.file);
+    if (probe) {
+      console.log(`     ffprobe: ${JSON.stringify(probe)}`);
+      check(/^vp[89]$/.test(probe.codec), 'codec ' + probe.codec);
+      check(probe.frames >= 2, 'only ' + probe.frames + ' decodable frames');
+      check(probe.distinct >= 2, 'every frame of the video is the same picture');
+    }
+    await page.selectOption('#speed', '1');
+  });
+
   await step('static_page_should_raise_no_uncaught_errors', async () => {
     check(page.pageErrors.length === 0, 'page errors: ' + page.pageErrors.join('; '));
   });
+}
+
+/* Clicks the offered download link as a user would and saves the file to --out/name.
+ * Returns {file, href, name, size, type, suggested, bytes}: what the link says and what came
+ * down. (The page cannot be asked to fetch() its blob: the agent's CSP allows connect-src
+ * 'self' only, and a download does not need it.) */
+async function downloadRecording(page, name) {
+  const link = await page.evaluate(() => {
+    const a = document.getElementById('download');
+    return { href: a.href, name: a.download, size: Number(a.dataset.size), type: a.dataset.type || '', label: a.textContent };
+  });
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }), page.click('#download')]);
+  const file = path.join(args.out, name);
+  await dl.saveAs(file);
+  const bytes = fs.readFileSync(file);
+  return Object.assign(link, { file, suggested: dl.suggestedFilename(), bytes });
+}
+
+/* The checks every recording must pass: a blob link, a WebM file with the EBML magic, and
+ * the same size on disk as the page's blob. */
+function checkWebm(r) {
+  console.log(`     ${r.suggested}: ${r.bytes.length} bytes, ${r.type}, link "${r.label}" -> ${r.file}`);
+  check(r.href.startsWith('blob:'), 'the download is not a blob URL: ' + r.href);
+  check(r.size > 0, 'the recording is empty');
+  check(/^video\/webm/.test(r.type), 'the recording is not WebM: ' + r.type);
+  check(r.suggested.endsWith('.webm') && r.name === r.suggested, 'download offered as ' + r.suggested);
+  check(r.bytes.length === r.size, `downloaded ${r.bytes.length} bytes of a ${r.size}-byte blob`);
+  check(r.bytes.subarray(0, 4).equals(Buffer.from([0x1a, 0x45, 0xdf, 0xa3])), 'the file does not start with the EBML (WebM) magic');
+}
+
+/* Decodes a video with Debian's ffprobe/ffmpeg when they are installed: codec, frame count
+ * and how many distinct pictures it holds. null when ffmpeg is not on PATH. */
+function probeVideo(file) {
+  const { spawnSync } = require('child_process');
+  const p = spawnSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries',
+    'stream=codec_name,width,height,nb_read_frames', '-of', 'json', file], { encoding: 'utf8' });
+  if (p.error && p.error.code === 'ENOENT') return null;
+  check(p.status === 0, 'ffprobe cannot read the recording: ' + (p.stderr || '').trim());
+  const st = (JSON.parse(p.stdout).streams || [])[0];
+  check(st, 'ffprobe finds no video stream');
+  const md5 = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'framemd5', '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  check(md5.status === 0, 'ffmpeg cannot decode the recording: ' + (md5.stderr || '').trim());
+  const sums = md5.stdout.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',').pop().trim());
+  return { codec: st.codec_name, width: st.width, height: st.height, frames: Number(st.nb_read_frames),
+    distinct: new Set(sums).size };
 }
 
 /* Fills the ringbuf card: quick on, Start; waits for running then the end. */
@@ -347,6 +581,32 @@ async function runQuickRingbuf(page, prefix) {
   await page.waitForSelector('#summary-panel:not([hidden])', { timeout: 10000 });
   const pct = await page.getAttribute('#progress', 'aria-valuenow');
   check(pct === '100', 'progress bar at ' + pct + '% after a finished run');
+}
+
+/* While a run is live the cursor follows the newest data; a scrub leaves that ("paused" at
+ * the scrubbed time while the run goes on), the live button returns to it. Skipped (with a
+ * line) when the run ended before it could be watched. */
+async function liveFollowing(page) {
+  const still = async () => await page.getAttribute('#run-status', 'data-status') === 'running';
+  const state = await transportState(page);
+  if (!(await still())) { console.log('     (run ended before the live controls could be checked)'); return; }
+  check(state === 'live', 'transport while a run is live: ' + state);
+  check(await page.getAttribute('#live', 'data-on') === '1', 'live button not lit while following');
+  check(await page.isDisabled('#record'), 'Record is enabled during a live run');
+  check(/^live · /.test(await text(page, '#time')), 'time display while live: ' + await text(page, '#time'));
+  const anim = await page.$$eval('#tabs .tab.animated', (bs) => bs.map((b) => b.dataset.view));
+  if (anim.length) await showView(page, anim[0]);
+  const t = await scrubTo(page, 0.5);
+  if (!(await still())) { console.log('     (run ended during the live check)'); return; }
+  check(await transportState(page) === 'paused', 'a scrub during a live run did not leave live mode');
+  check(!(await page.isDisabled('#live')), 'live button disabled after a scrub');
+  await page.waitForTimeout(300);
+  check(await cursorOf(page) === t, 'the cursor moved on its own after a scrub');
+  await page.screenshot({ path: path.join(args.out, 'live-scrubbed.png') });
+  await page.click('#live');
+  await page.waitForFunction(() => document.getElementById('view').dataset.cursor === '-1', null, { timeout: 5000 });
+  if (await still()) check(await transportState(page) === 'live', 'the live button did not return to following');
+  console.log(`     followed live, scrubbed to ${t.toFixed(3)} s, back to live`);
 }
 
 async function caseLive() {
@@ -368,6 +628,7 @@ async function caseLive() {
     if (await page.getAttribute('#run-status', 'data-status') === 'running') {
       await page.waitForTimeout(1500);
       await page.screenshot({ path: path.join(args.out, 'live-autostart.png') });
+      await liveFollowing(page);
       await page.click('#stop');
       const end = await waitRunStatus(page, ['stopped', 'ok'], 30000);
       console.log('     autostarted run ended: ' + end);
@@ -413,8 +674,94 @@ async function caseToken() {
   });
 }
 
+/* A quick orderbook run through the agent, like any suite: started from its card, followed
+ * live, then its animations scrubbed and played. */
+async function caseOrderbook() {
+  const agent = await startAgent([]);
+  const browser = await launch();
+  const page = await openPage(browser, agent.url + '?autostart=0');
+  const depth = 'orderbook-depth';
+
+  await step('orderbook_page_should_run_a_quick_orderbook_from_its_card', async () => {
+    await page.waitForSelector('#conn[data-state="connected"]', { timeout: 15000 });
+    await page.waitForSelector('.suite[data-suite="orderbook"]', { timeout: 15000 }).catch(() => {
+      throw new Error('the agent lists no orderbook suite');
+    });
+    await page.waitForSelector('.suite[data-suite="orderbook"] .start:not([disabled])', { timeout: 30000 });
+    await page.check('.suite[data-suite="orderbook"] .quick-box');
+    await page.click('.suite[data-suite="orderbook"] .start');
+    await waitRunStatus(page, ['running', 'ok'], 15000);
+    if (await page.getAttribute('#run-status', 'data-status') === 'running') {
+      await page.waitForFunction(() => document.querySelector('#tabs .tab'), null, { timeout: 10000 }).catch(() => {});
+      const st = await transportState(page);
+      if (await page.getAttribute('#run-status', 'data-status') === 'running') {
+        check(st === 'live', 'transport during the live orderbook run: ' + st);
+        await page.screenshot({ path: path.join(args.out, 'orderbook-live.png') });
+      }
+    }
+    const end = await waitRunStatus(page, ['ok', 'stopped', 'error', 'disconnected'], RUN_TIMEOUT_MS);
+    check(end === 'ok', 'quick orderbook ended "' + end + '": ' + await text(page, '#banner-text'));
+    const views = await page.$$eval('#tabs .tab', (bs) => bs.map((b) => b.dataset.view));
+    console.log('     views: ' + views.join(', '));
+    for (const v of [depth, 'latency-animation', 'throughput-timeline', 'comparison', 'summary'])
+      check(views.includes(v), 'no ' + v + ' tab');
+    check(await page.$(`#tabs .tab.animated[data-view="${depth}"]`), depth + ' is not marked animated');
+    await everyView(page, 'orderbook', { lenient: true });
+  });
+
+  await step('orderbook_page_should_show_depth_frames_that_change_with_the_cursor', async () => {
+    await scrubShowsDifferentFrames(page, depth, 'orderbook-depth', [0.15, 0.5, 0.85]);
+  });
+
+  await step('orderbook_page_should_play_the_depth_animation_and_see_frames_change', async () => {
+    /* a quick run lasts a fraction of a second: play it slowly enough to sample frames */
+    await page.selectOption('#speed', '0.25');
+    await playShowsFramesChange(page, depth, 'orderbook-depth', 5);
+    if (await transportState(page) === 'playing') await page.keyboard.press(' ');
+  });
+
+  await step('orderbook_page_should_scrub_the_latency_animation', async () => {
+    await scrubShowsDifferentFrames(page, 'latency-animation', 'orderbook-latency', [0.2, 0.9]);
+  });
+
+  await step('orderbook_page_should_record_the_depth_animation_to_webm', async () => {
+    await showView(page, depth);
+    await page.selectOption('#speed', '0.5');
+    await page.click('#record');
+    await page.waitForSelector('#download:not([hidden])', { timeout: 60000 });
+    const r = await downloadRecording(page, 'orderbook-depth.webm');
+    checkWebm(r);
+    const probe = probeVideo(r.file);
+    if (probe) {
+      console.log(`     ffprobe: ${JSON.stringify(probe)}`);
+      check(probe.distinct >= 3, 'the depth video holds only ' + probe.distinct + ' different pictures');
+    }
+    await page.screenshot({ path: path.join(args.out, 'orderbook-recorded.png') });
+  });
+
+  await step('orderbook_page_should_raise_no_uncaught_errors', async () => {
+    check(page.pageErrors.length === 0, 'page errors: ' + page.pageErrors.join('; '));
+  });
+
+  await step('orderbook_file_should_open_without_an_agent_with_the_suites_views', async () => {
+    const files = fs.readdirSync(agent.recordDir).filter((f) => f.endsWith('.pcast'));
+    check(files.length >= 1, 'the agent wrote no result file');
+    const srv = await startStatic(args.www);
+    const off = await openPage(browser, srv.url);
+    await off.waitForFunction(() => /no agent/.test(document.getElementById('conn-text').textContent), null, { timeout: 15000 });
+    await off.setInputFiles('#file-input', path.join(agent.recordDir, files[0]));
+    await off.waitForFunction(() => document.getElementById('hint').hidden, null, { timeout: 15000 });
+    const views = await off.$$eval('#tabs .tab', (bs) => bs.map((b) => b.dataset.view));
+    const want = [depth, 'latency-animation', 'throughput-timeline', 'comparison', 'summary'];
+    check(JSON.stringify(views) === JSON.stringify(want), 'tabs ' + views.join(', ') + ', not the header\'s ' + want.join(', '));
+    check(await off.getAttribute('#transport', 'data-state') === 'end', 'transport: ' + await off.getAttribute('#transport', 'data-state'));
+    await scrubShowsDifferentFrames(off, depth, 'orderbook-file', [0.3, 0.7]);
+    check(off.pageErrors.length === 0, 'page errors: ' + off.pageErrors.join('; '));
+  });
+}
+
 async function main() {
-  const cases = { static: caseStatic, live: caseLive, token: caseToken };
+  const cases = { static: caseStatic, live: caseLive, token: caseToken, orderbook: caseOrderbook };
   const fn = cases[args.case];
   check(fn, 'unknown --case ' + args.case);
   await fn();

@@ -318,14 +318,10 @@ static void tsc_should_calibrate_within_sane_bounds(void) {
 
 /* ---- ringbuf phases (rb_bench.c) ---- */
 
-static pc_rb_hist_t *new_rb_hist(void) {
-    pc_rb_hist_t *h = aligned_alloc(PC_CACHE_LINE, (sizeof *h + PC_CACHE_LINE - 1) & ~(size_t)(PC_CACHE_LINE - 1));
-    if (h) pc_rb_hist_reset(h);
-    return h;
-}
+static pc_chist_t *new_rb_hist(void) { return pc_chist_create(); }
 
 static void latency_phase(pc_rb_queue_t queue, double rate) {
-    pc_rb_hist_t *h = new_rb_hist();
+    pc_chist_t *h = new_rb_hist();
     PC_CHECK(h);
     pc_rb_config_t cfg = {.queue = queue, .mode = PC_RB_LATENCY, .capacity = 16, .batch = 1,
                           .messages = 3000, .rate = rate, .pin = 1, .hist = h};
@@ -338,7 +334,7 @@ static void latency_phase(pc_rb_queue_t queue, double rate) {
     pc_rb_phase_destroy(ph);
     uint64_t total = atomic_load(&h->total);
     uint64_t mn = atomic_load(&h->min), mx = atomic_load(&h->max);
-    free(h);
+    pc_chist_free(h);
     PC_CHECK_EQ_U64(res.sent, 3000);
     PC_CHECK_EQ_U64(res.received, 3000);
     PC_CHECK_EQ_U64(res.order_errors, 0);
@@ -373,7 +369,7 @@ static void rb_throughput_should_deliver_unbatched_in_order(void) { throughput_p
 static void rb_throughput_should_deliver_mutex_messages_in_order(void) { throughput_phase(PC_RB_MUTEX, 64); }
 
 static void rb_phase_should_stop_early_when_asked(void) {
-    pc_rb_hist_t *h = new_rb_hist();
+    pc_chist_t *h = new_rb_hist();
     PC_CHECK(h);
     pc_rb_config_t cfg = {.queue = PC_RB_MUTEX, .mode = PC_RB_LATENCY, .capacity = 8, .batch = 1,
                           .messages = 1000000000, .pin = 0, .hist = h};
@@ -384,7 +380,7 @@ static void rb_phase_should_stop_early_when_asked(void) {
     pc_rb_result_t res;
     pc_rb_phase_join(ph, &res); /* stops it */
     pc_rb_phase_destroy(ph);
-    free(h);
+    pc_chist_free(h);
     PC_CHECK(res.sent < 1000000000);
     PC_CHECK_EQ_U64(res.received, res.sent);
     PC_CHECK_EQ_U64(res.order_errors, 0);

@@ -4,11 +4,15 @@
  * Loads build/www/perfcast.js + perfcast.wasm through www/viewer.js (the page's own
  * wrapper), opens a recorded result file, renders every view it offers at two sizes and
  * densities, and compares the RGBA bytes with `perfcast render FILE --view V -o X.rgba`:
- * same C, same pixels, byte for byte. Then feeds it broken inputs (garbage, truncated
+ * same C, same pixels, byte for byte; animated views also at several playback cursors
+ * (`--at T`), which must give different frames. Then feeds it broken inputs (garbage, truncated
  * files, a wrong format version, bad stream messages) and checks each gives a clear
  * message without throwing.
  *
- *   node test_wasm.js --perfcast BIN --www DIR --fixture FILE.pcast --out DIR
+ *   node test_wasm.js --perfcast BIN --www DIR --fixture FILE.pcast --out DIR [--more FILE,...]
+ *
+ * --more: further result files (e.g. a recorded orderbook run) whose animated views are
+ * compared at several cursors too.
  *
  * On a pixel mismatch it writes wasm/native/diff PNGs into --out. Prints one line per
  * case and "N passed, N failed" at the end; exit status 1 when anything failed. */
@@ -23,7 +27,7 @@ function parseArgs(argv) {
   const a = {};
   for (let i = 2; i < argv.length; i++) {
     const k = argv[i];
-    if (!k.startsWith('--') || i + 1 >= argv.length) throw new Error('usage: --perfcast BIN --www DIR --fixture FILE --out DIR');
+    if (!k.startsWith('--') || i + 1 >= argv.length) throw new Error('usage: --perfcast BIN --www DIR --fixture FILE --out DIR [--more FILE,...]');
     a[k.slice(2)] = argv[++i];
   }
   for (const k of ['perfcast', 'www', 'fixture', 'out'])
@@ -117,6 +121,64 @@ function distinctColours(px, cap = 64) {
   return seen.size;
 }
 
+/* Renders view `name` natively with `perfcast render FILE --view NAME --at T` as raw RGBA. */
+function nativeRender(file, name, s, at, out) {
+  const argv = ['render', file, '--view', name, '--width', String(s.w), '--height', String(s.h),
+    '--scale', String(s.scale), '-o', out];
+  if (at >= 0) argv.push('--at', String(at)); /* String(): the shortest text that reads back as the same double */
+  try {
+    execFileSync(args.perfcast, argv, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60000 });
+  } catch (e) {
+    throw new Error('perfcast render failed: ' + (e.stderr ? e.stderr.toString() : e.message));
+  }
+  return fs.readFileSync(out);
+}
+
+/* The animated views of `file` at several cursors: wasm == native at each, and the cursor
+ * matters (not every frame is the same picture). Leaves `file` loaded in the viewer. */
+async function cursorTests(viewer, file) {
+  const base = path.basename(file, '.pcast');
+  const bytes = fs.readFileSync(file);
+  const r = viewer.loadFile(bytes, path.basename(file));
+  await test(`load_file_should_accept_${base}`, () => check(r.ok, 'load failed: ' + r.error));
+  if (!r.ok) return;
+  const dur = viewer.duration();
+  const anim = viewer.views().filter((v) => v.animated);
+  await test(`${base}_should_have_an_animated_view_and_a_duration`, () => {
+    check(anim.length > 0, 'no animated view among ' + JSON.stringify(viewer.views()));
+    check(dur > 0, 'duration ' + dur);
+  });
+  const s = { w: 720, h: 420, scale: 1 };
+  for (const v of anim) {
+    const hashes = new Set();
+    const cursors = [0, dur * 0.3, dur * 0.65, dur];
+    for (const at of cursors) {
+      const tag = `${base}-${v.name}-at${at === 0 ? '0' : at.toFixed(3)}`;
+      await test(`render_at_cursor_should_match_native_${tag}`, () => {
+        const px = viewer.render(v.name, s.w, s.h, s.scale, at);
+        check(px, 'wasm render failed: ' + viewer.lastError());
+        const wasmPx = Uint8Array.from(px);
+        check(distinctColours(wasmPx) >= 3, 'wasm frame is (nearly) blank');
+        hashes.add(crc32(wasmPx));
+        const nat = nativeRender(file, v.name, s, at, path.join(args.out, tag + '.rgba'));
+        check(nat.length === wasmPx.length, `native output has ${nat.length} bytes, wasm ${wasmPx.length}`);
+        const c = comparePixels(wasmPx, nat, s.w, s.h);
+        if (c.diff) {
+          writePng(path.join(args.out, tag + '-wasm.png'), wasmPx, s.w, s.h);
+          writePng(path.join(args.out, tag + '-native.png'), new Uint8Array(nat), s.w, s.h);
+          writePng(path.join(args.out, tag + '-diff.png'), c.img, s.w, s.h);
+          const x = c.first % s.w, y = Math.floor(c.first / s.w);
+          throw new Error(`${c.diff} of ${s.w * s.h} pixels differ, first at (${x},${y}); see ${tag}-{wasm,native,diff}.png`);
+        }
+        writePng(path.join(args.out, tag + '.png'), wasmPx, s.w, s.h);
+      });
+    }
+    await test(`render_at_cursor_should_change_the_frames_of_${base}-${v.name}`, () => {
+      check(hashes.size >= 3, `${v.name}: only ${hashes.size} different frames at cursors ${cursors.join(', ')}`);
+    });
+  }
+}
+
 async function main() {
   const { PerfcastViewer } = require(path.resolve(args.www, 'viewer.js'));
   const factory = require(path.resolve(args.www, 'perfcast.js'));
@@ -144,6 +206,27 @@ async function main() {
     views = viewer.views();
     check(Array.isArray(views) && views.length > 0, 'no views for the fixture');
     for (const v of views) check(v.name && v.title, 'view without name/title: ' + JSON.stringify(v));
+  });
+
+  await test('duration_should_be_the_run_length', () => {
+    const d = viewer.duration();
+    check(d > 0, 'duration ' + d);
+    check(d === viewer.status().t_last, `duration ${d} != status t_last ${viewer.status().t_last}`);
+  });
+
+  await test('step_time_should_walk_the_record_times', () => {
+    const d = viewer.duration();
+    const a = viewer.stepTime(0, 1);
+    check(a > 0 && a <= d, 'first step from 0 went to ' + a);
+    const b = viewer.stepTime(a, 1);
+    check(b > a && b <= d, `step after ${a} went to ${b}`);
+    check(viewer.stepTime(b, -1) === a, `step back from ${b} went to ${viewer.stepTime(b, -1)}, not ${a}`);
+    check(viewer.stepTime((a + b) / 2, 1) === b, 'a step from between two records does not land on the next');
+    check(viewer.stepTime(d, 1) === d, 'a step past the end moved');
+    const back = viewer.stepTime(-1, -1);
+    check(back < d && back >= 0, 'a step back from "everything" went to ' + back);
+    check(viewer.stepTime(a, -1) === 0, 'a step back from the first record went to ' + viewer.stepTime(a, -1));
+    check(viewer.stepTime(a, 0) === a, 'dir 0 moved');
   });
 
   const sizes = [
@@ -180,6 +263,10 @@ async function main() {
       });
     }
   }
+
+  await cursorTests(viewer, args.fixture);
+  for (const more of (args.more || '').split(',').filter(Boolean)) await cursorTests(viewer, more);
+  viewer.loadFile(fixture, fixtureName);
 
   await test('render_should_redraw_identically_after_resize', () => {
     /* the framebuffer is reused across sizes: a shrink then grow must not leave stale bytes */
@@ -282,6 +369,8 @@ async function main() {
     viewer.reset();
     check(viewer.modelVersion() !== a, 'reset did not change the version');
     check(viewer.status().status === 'empty', 'reset model not empty');
+    check(viewer.duration() === 0, 'an empty model has duration ' + viewer.duration());
+    check(viewer.stepTime(0.5, 1) === 0.5, 'a step in an empty model moved');
   });
 
   console.log(`${passed} passed, ${failed} failed`);

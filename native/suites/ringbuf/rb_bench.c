@@ -2,7 +2,6 @@
 #include "rb_bench.h"
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,29 +10,7 @@
 #include "mutex_queue.h"
 #include "pc_error.h"
 #include "tsc.h"
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#define cpu_relax() _mm_pause()
-#elif defined(__aarch64__)
-#define cpu_relax() __asm__ volatile("yield" ::: "memory")
-#else
-#define cpu_relax() ((void)0)
-#endif
-
-/* Spin iterations before a waiting worker yields its CPU once: long enough that a waiting
- * side stays hot through normal gaps, short enough that a descheduled peer (2 vCPUs shared
- * with the sampler and the recorder) gets the core back within a fraction of a millisecond. */
-#define SPIN_BEFORE_YIELD (1u << 14)
-
-static inline void spin_wait(unsigned *n) {
-    if (++*n < SPIN_BEFORE_YIELD) {
-        cpu_relax();
-    } else {
-        *n = 0;
-        sched_yield();
-    }
-}
+#include "worker.h"
 
 struct pc_rb_phase {
     pc_rb_ring_t ring; /* first: cache-line aligned inside an aligned phase */
@@ -63,55 +40,7 @@ struct pc_rb_phase {
     uint64_t order_errors; /* consumer-private until join */
 };
 
-/* ---- CPUs ---- */
-
-/* (package, core) of a CPU from sysfs, or -1 when unknown. */
-static long core_key(int cpu) {
-    char path[96], buf[32];
-    long key = 0;
-    const char *files[2] = {"physical_package_id", "core_id"};
-    for (int i = 0; i < 2; i++) {
-        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/topology/%s", cpu, files[i]);
-        FILE *f = fopen(path, "r");
-        if (!f) return -1;
-        int ok = fgets(buf, sizeof buf, f) != NULL;
-        fclose(f);
-        if (!ok) return -1;
-        key = key * 65536 + atol(buf);
-    }
-    return key;
-}
-
-/* Two CPUs from this process's affinity mask for producer and consumer, preferring two
- * different physical cores over SMT siblings of one core (siblings share L1/L2 and would
- * flatter the cross-core figures). Returns how many were found (0..2). */
-static int pick_cpus(int cpus[2]) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof set, &set) != 0) return 0;
-    int n = 0, sibling = -1;
-    long first_key = -1;
-    for (int c = 0; c < CPU_SETSIZE && n < 2; c++) {
-        if (!CPU_ISSET(c, &set)) continue;
-        if (n == 0) {
-            cpus[n++] = c;
-            first_key = core_key(c);
-            continue;
-        }
-        if (first_key >= 0 && core_key(c) == first_key) {
-            if (sibling < 0) sibling = c; /* keep as a fallback */
-            continue;
-        }
-        cpus[n++] = c;
-    }
-    if (n == 1 && sibling >= 0) cpus[n++] = sibling;
-    return n;
-}
-
-int pc_rb_can_pin(void) {
-    int cpus[2];
-    return pick_cpus(cpus) == 2;
-}
+int pc_rb_can_pin(void) { return pc_worker_can_pin(); }
 
 /* ---- helpers shared by the workers ---- */
 
@@ -146,13 +75,13 @@ static int pace(pc_rb_phase_t *ph, uint64_t seq, uint64_t *deadline, uint64_t in
     if (interval == 0) {
         while (atomic_load_explicit(&ph->received, memory_order_acquire) < seq - 1) {
             if (stopping(ph)) return 0;
-            spin_wait(&spins);
+            pc_spin_wait(&spins);
         }
         return 1;
     }
     while ((int64_t)(pc_tsc_now() - *deadline) < 0) {
         if (stopping(ph)) return 0;
-        cpu_relax(); /* sub-microsecond gaps: no yield, the deadline is near */
+        pc_cpu_relax(); /* sub-microsecond gaps: no yield, the deadline is near */
     }
     *deadline += interval;
     return 1;
@@ -170,7 +99,7 @@ static void spsc_latency_producer(pc_rb_phase_t *ph) {
         unsigned spins = 0;
         while (!(m = pc_rb_ring_write_slot(&ph->ring))) { /* paced faster than the consumer */
             if (stopping(ph)) goto out;
-            spin_wait(&spins);
+            pc_spin_wait(&spins);
         }
         uint64_t now = pc_tsc_now();
         m->stamp = now;
@@ -185,7 +114,7 @@ out:
 }
 
 static void spsc_latency_consumer(pc_rb_phase_t *ph) {
-    pc_rb_hist_t *h = ph->cfg.hist;
+    pc_chist_t *h = ph->cfg.hist;
     uint64_t errors = 0, got = 0;
     for (uint64_t expect = 1; expect <= ph->cfg.messages; expect++) {
         /* spin on the slot itself: one cache line crosses per message, not index + slot */
@@ -195,13 +124,13 @@ static void spsc_latency_consumer(pc_rb_phase_t *ph) {
             if ((spins & 1023) == 1023 && atomic_load_explicit(&ph->producer_done, memory_order_acquire) &&
                 atomic_load_explicit(&ph->sent, memory_order_relaxed) < expect)
                 goto out;
-            spin_wait(&spins);
+            pc_spin_wait(&spins);
         }
         uint64_t now = pc_tsc_now_ordered();
         uint64_t stamp = m->stamp;
         if (m->check != ~expect) errors++;
         pc_rb_ring_release(&ph->ring);
-        if (h) pc_rb_hist_record(h, one_way_ns(stamp, now));
+        if (h) pc_chist_record(h, one_way_ns(stamp, now));
         /* counted last: a one-in-flight producer sends the next message only once we are
          * back to waiting for it, so our bookkeeping never lands inside its latency */
         count_received(ph, ++got);
@@ -225,7 +154,7 @@ static void spsc_throughput_producer(pc_rb_phase_t *ph) {
                 continue;
             }
             if (stopping(ph)) break;
-            spin_wait(&spins);
+            pc_spin_wait(&spins);
         }
         seq += done;
     }
@@ -259,7 +188,7 @@ static void spsc_throughput_consumer(pc_rb_phase_t *ph) {
         if (!n) {
             if (done_seen) break; /* empty after the producer's last publication: drained */
             done_seen = atomic_load_explicit(&ph->producer_done, memory_order_acquire);
-            if (!done_seen) spin_wait(&spins);
+            if (!done_seen) pc_spin_wait(&spins);
             continue;
         }
         spins = 0;
@@ -287,13 +216,13 @@ static void mutex_latency_producer(pc_rb_phase_t *ph) {
 }
 
 static void mutex_latency_consumer(pc_rb_phase_t *ph) {
-    pc_rb_hist_t *h = ph->cfg.hist;
+    pc_chist_t *h = ph->cfg.hist;
     uint64_t expect = 1, got = 0, errors = 0;
     pc_rb_msg_t m;
     while (pc_mq_pop(&ph->mq, &m) == 0) {
         uint64_t now = pc_tsc_now_ordered();
         errors += check_run(&m, 1, &expect);
-        if (h) pc_rb_hist_record(h, one_way_ns(m.stamp, now));
+        if (h) pc_chist_record(h, one_way_ns(m.stamp, now));
         count_received(ph, ++got); /* last, as above: the next message finds us in pop */
     }
     ph->order_errors = errors;
@@ -353,28 +282,6 @@ static void *consumer_main(void *arg) {
     return NULL;
 }
 
-/* Starts fn on its own thread, pinned to `cpu` when cpu >= 0. *pinned is cleared when the
- * pinning could not be applied (the thread then runs unpinned). */
-static int spawn(pthread_t *t, void *(*fn)(void *), void *arg, int cpu, int *pinned) {
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    if (cpu >= 0) {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET(cpu, &set);
-        if (pthread_attr_setaffinity_np(&attr, sizeof set, &set) != 0) *pinned = 0;
-    }
-    int r = pthread_create(t, &attr, fn, arg);
-    if (r != 0 && cpu >= 0) { /* affinity refused at creation (e.g. a cgroup): go unpinned */
-        *pinned = 0;
-        pthread_attr_destroy(&attr);
-        pthread_attr_init(&attr);
-        r = pthread_create(t, &attr, fn, arg);
-    }
-    pthread_attr_destroy(&attr);
-    return r;
-}
-
 int pc_rb_phase_start(const pc_rb_config_t *cfg, pc_rb_phase_t **out) {
     *out = NULL;
     size_t cap = cfg->capacity;
@@ -402,15 +309,15 @@ int pc_rb_phase_start(const pc_rb_config_t *cfg, pc_rb_phase_t **out) {
     }
 
     int cpus[2] = {-1, -1};
-    ph->pinned = cfg->pin && pick_cpus(cpus) == 2;
+    ph->pinned = cfg->pin && pc_worker_pick_cpus(cpus) == 2;
     if (!ph->pinned) cpus[0] = cpus[1] = -1;
-    if (spawn(&ph->consumer, consumer_main, ph, cpus[1], &ph->pinned) != 0) {
+    if (pc_worker_spawn(&ph->consumer, consumer_main, ph, cpus[1], &ph->pinned) != 0) {
         r = PC_ENOMEM;
         goto fail;
     }
     ph->n_threads = 1;
     ph->joined = 0;
-    if (spawn(&ph->producer, producer_main, ph, cpus[0], &ph->pinned) != 0) {
+    if (pc_worker_spawn(&ph->producer, producer_main, ph, cpus[0], &ph->pinned) != 0) {
         /* release the consumer: it finds the producer done and nothing sent */
         producer_finish(ph, 0);
         pc_rb_phase_go(ph);

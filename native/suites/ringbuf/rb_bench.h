@@ -2,7 +2,7 @@
  * around one queue, started, sampled and stopped by the suite's run thread.
  *
  * The workers write only into preallocated structures: the consumer's message counter
- * (its own cache line, relaxed stores) and, in the latency phase, the caller's pc_rb_hist_t.
+ * (its own cache line, relaxed stores) and, in the latency phase, the caller's pc_chist_t.
  * The run thread reads those while the phase runs (pc_rb_phase_received, the histogram) and
  * turns them into records; the workers never call into the recorder, never allocate, never
  * make a system call on the measured path (the mutex queue's own futex calls excepted:
@@ -37,7 +37,7 @@ typedef struct pc_rb_config {
     uint64_t messages;  /* latency: messages to send */
     double rate;        /* latency: messages per second, 0 = one in flight */
     int pin;            /* pin producer and consumer to two different CPUs when there are two */
-    pc_rb_hist_t *hist; /* latency: caller-owned, the consumer records one-way ns into it */
+    pc_chist_t *hist;   /* latency: caller-owned, the consumer records one-way ns into it */
 } pc_rb_config_t;
 
 typedef struct pc_rb_result {

@@ -1,5 +1,5 @@
-/* rb_msg.h — the ringbuf suite's message, its lock-free ring, and a histogram that a
- * measuring thread writes while the sampler reads it.
+/* rb_msg.h — the ringbuf suite's message and its lock-free ring. Latency goes into the
+ * shared concurrently readable histogram (native/chist.h).
  *
  * Both queues carry the same 64-byte message, one cache line: sequence number, send time
  * and payload travel together, so in the latency phase exactly one line crosses cores per
@@ -7,10 +7,9 @@
 #ifndef PC_RB_MSG_H
 #define PC_RB_MSG_H
 
-#include <stdatomic.h>
 #include <stdint.h>
 
-#include "hist.h"
+#include "chist.h"
 #include "spsc.h"
 
 typedef struct pc_rb_msg {
@@ -36,39 +35,5 @@ static inline void pc_rb_msg_fill(pc_rb_msg_t *m, uint64_t seq) {
 
 /* 1 when m is intact (check matches seq). */
 static inline int pc_rb_msg_ok(const pc_rb_msg_t *m) { return m->check == ~m->seq; }
-
-/* ---- a single-writer histogram the sampler reads concurrently ----
- *
- * Same bucket layout as shared/hist.h. The measuring thread is the only writer, so an
- * update is a relaxed load and a relaxed store (no locked instruction); the sampler reads
- * with relaxed loads and ships the difference from its last successful snapshot. A sample
- * may be seen in its bucket before its sum/min/max (or the reverse) for one interval:
- * deltas even out, and the last delta after the writer stopped is exact. */
-typedef struct pc_rb_hist {
-    _Atomic uint64_t counts[PC_HIST_BUCKETS];
-    _Alignas(PC_CACHE_LINE) _Atomic uint64_t total;
-    _Atomic uint64_t sum; /* nanoseconds */
-    _Atomic uint64_t min; /* UINT64_MAX while empty */
-    _Atomic uint64_t max;
-} pc_rb_hist_t;
-
-/* Empties h; not concurrently with its writer. Cannot fail. */
-void pc_rb_hist_reset(pc_rb_hist_t *h);
-
-#define PC_RB_RELAXED_ADD_(var, n) \
-    atomic_store_explicit(&(var), atomic_load_explicit(&(var), memory_order_relaxed) + (n), memory_order_relaxed)
-
-/* Records one value (writer thread only). Cannot fail. */
-static inline void pc_rb_hist_record(pc_rb_hist_t *h, uint64_t v) {
-    uint32_t i = pc_hist_index(v);
-    PC_RB_RELAXED_ADD_(h->counts[i], 1);
-    PC_RB_RELAXED_ADD_(h->total, 1);
-    PC_RB_RELAXED_ADD_(h->sum, v);
-    if (v < atomic_load_explicit(&h->min, memory_order_relaxed)) atomic_store_explicit(&h->min, v, memory_order_relaxed);
-    if (v > atomic_load_explicit(&h->max, memory_order_relaxed)) atomic_store_explicit(&h->max, v, memory_order_relaxed);
-}
-
-/* Adds what h holds into a plain pc_hist_t (for summaries once the writer stopped). */
-void pc_rb_hist_to_hist(const pc_rb_hist_t *h, pc_hist_t *out);
 
 #endif

@@ -30,20 +30,18 @@
 #include "hist.h"
 #include "rb_bench.h"
 #include "run.h"
+#include "sampler.h"
 #include "suite.h"
 #include "tsc.h"
 
 #define SAMPLE_PERIOD 0.1 /* seconds between hist/window records */
 #define POLL_NS 20000000  /* the run thread looks at its phase every 20 ms */
 
-/* What the run thread last emitted for one series. */
+/* What the run thread last emitted for one queue: its latency histogram and its throughput
+ * windows (native/sampler.h). */
 typedef struct rb_sampler {
-    const char *series;
-    pc_rb_hist_t *hist;       /* the latency phase's histogram, written by its consumer */
-    uint64_t *last;           /* bucket counts as of the last successful hist record */
-    uint64_t last_sum;        /* sum of values as of the last successful hist record */
-    uint64_t last_received;   /* consumer count as of the last successful window record */
-    double last_window_t;     /* run time of that window's end */
+    pc_hist_sampler_t hist;
+    pc_window_sampler_t win;
 } rb_sampler_t;
 
 typedef struct rb_ctx {
@@ -57,106 +55,6 @@ typedef struct rb_ctx {
     uint64_t order_errors;
     int stopped;
 } rb_ctx_t;
-
-/* ---- records ---- */
-
-/* Emits the histogram buckets that changed since the last successful emit. Returns 0 (also
- * when nothing changed), PC_EAGAIN (recorder queue full: baseline kept, try later), or
- * PC_ENOMEM. */
-static int emit_hist_delta(pc_run_t *run, rb_sampler_t *s) {
-    pc_rb_hist_t *h = s->hist;
-    uint64_t sum = atomic_load_explicit(&h->sum, memory_order_relaxed);
-    uint64_t mn = atomic_load_explicit(&h->min, memory_order_relaxed);
-    uint64_t mx = atomic_load_explicit(&h->max, memory_order_relaxed);
-    cJSON *o = cJSON_CreateObject(), *b = cJSON_CreateArray();
-    if (!o || !b) {
-        cJSON_Delete(o);
-        cJSON_Delete(b);
-        return PC_ENOMEM;
-    }
-    cJSON_AddNumberToObject(o, "t", pc_run_elapsed(run));
-    cJSON_AddStringToObject(o, "series", s->series);
-    cJSON_AddItemToObject(o, "b", b);
-    /* buckets whose count moved since the baseline; the baseline advances by exactly what
-     * this record carries, so a sample counted after the read is in the next delta */
-    uint32_t lo = UINT32_MAX, hi = 0;
-    int n = 0;
-    for (uint32_t i = 0; i < PC_HIST_BUCKETS; i++) {
-        uint64_t c = atomic_load_explicit(&h->counts[i], memory_order_relaxed);
-        if (c == s->last[i]) continue;
-        cJSON *ji = cJSON_CreateNumber(i), *jc = cJSON_CreateNumber((double)(c - s->last[i]));
-        if (!ji || !jc) { /* never ship a half-built pair list */
-            cJSON_Delete(ji);
-            cJSON_Delete(jc);
-            cJSON_Delete(o);
-            return PC_ENOMEM;
-        }
-        cJSON_AddItemToArray(b, ji);
-        cJSON_AddItemToArray(b, jc);
-        if (i < lo) lo = i;
-        hi = i;
-        n++;
-    }
-    if (!n) {
-        cJSON_Delete(o);
-        return 0;
-    }
-    /* The writer keeps running min/max, not per-delta ones: clamp them into the lowest and
-     * highest changed buckets, which is exact whenever the extreme is in this delta, and
-     * keeps the merged min/max exact. */
-    uint64_t dmin = mn, dmax = mx;
-    if (dmin < pc_hist_bucket_low(lo)) dmin = pc_hist_bucket_low(lo);
-    if (dmin > pc_hist_bucket_high(lo)) dmin = pc_hist_bucket_high(lo);
-    if (dmax > pc_hist_bucket_high(hi)) dmax = pc_hist_bucket_high(hi);
-    if (dmax < pc_hist_bucket_low(hi)) dmax = pc_hist_bucket_low(hi);
-    cJSON_AddNumberToObject(o, "min", (double)dmin);
-    cJSON_AddNumberToObject(o, "max", (double)dmax);
-    cJSON_AddNumberToObject(o, "sum", (double)(sum - s->last_sum));
-    int r = pc_run_emit_json(run, PC_REC_HIST, o);
-    if (r == 0) { /* advance the baseline to exactly what the record carried */
-        const cJSON *v = b->child;
-        while (v && v->next) {
-            uint32_t i = (uint32_t)v->valuedouble;
-            s->last[i] += (uint64_t)v->next->valuedouble;
-            v = v->next->next;
-        }
-        s->last_sum = sum;
-    }
-    cJSON_Delete(o);
-    return r;
-}
-
-/* Emits a window record: messages the consumer took since the last successful window,
- * ending at run time t. Returns 0, PC_EAGAIN (baseline kept) or PC_ENOMEM. */
-static int emit_window(pc_run_t *run, rb_sampler_t *s, uint64_t received, double t) {
-    double dt = t - s->last_window_t;
-    if (!(dt > 0)) return 0;
-    cJSON *o = cJSON_CreateObject();
-    if (!o) return PC_ENOMEM;
-    cJSON_AddNumberToObject(o, "t", t);
-    cJSON_AddNumberToObject(o, "dt", dt);
-    cJSON_AddStringToObject(o, "series", s->series);
-    cJSON_AddNumberToObject(o, "count", (double)(received - s->last_received));
-    int r = pc_run_emit_json(run, PC_REC_WINDOW, o);
-    cJSON_Delete(o);
-    if (r == 0) {
-        s->last_received = received;
-        s->last_window_t = t;
-    }
-    return r;
-}
-
-static void sleep_ns(long ns) {
-    struct timespec ts = {ns / 1000000000L, ns % 1000000000L};
-    nanosleep(&ts, NULL);
-}
-
-/* After a phase: retries the last record until the recorder takes it (it drains every
- * 20 ms), for up to ~2 s. Waiting is fine here: the workers have stopped. */
-#define EMIT_FINAL(expr)                                                            \
-    do {                                                                            \
-        for (int tries_ = 0; tries_ < 1000 && (expr) == PC_EAGAIN; tries_++) sleep_ns(2000000); \
-    } while (0)
 
 /* ---- one phase ---- */
 
@@ -177,9 +75,12 @@ static int run_phase(rb_ctx_t *c, pc_rb_queue_t queue, pc_rb_mode_t mode, rb_sam
         .messages = c->messages,
         .rate = c->rate,
         .pin = c->pin,
-        .hist = mode == PC_RB_LATENCY ? s->hist : NULL,
+        .hist = mode == PC_RB_LATENCY ? s->hist.hist : NULL,
     };
-    if (cfg.hist) pc_rb_hist_reset(cfg.hist);
+    if (cfg.hist) {
+        pc_chist_reset(cfg.hist);
+        pc_hist_sampler_rebase(&s->hist);
+    }
     pc_rb_phase_t *ph;
     int r = pc_rb_phase_start(&cfg, &ph);
     if (r) return pc_run_fail(run, r, "%s: cannot start the phase (%s)", phase, pc_strerror(r));
@@ -187,11 +88,10 @@ static int run_phase(rb_ctx_t *c, pc_rb_queue_t queue, pc_rb_mode_t mode, rb_sam
     pc_run_event(run, phase);
     double base = c->phase_no / 4.0;
     double t0 = pc_run_elapsed(run), last_emit = t0;
-    s->last_received = 0;
-    s->last_window_t = t0;
+    pc_window_sampler_start(&s->win, s->hist.series, 0, t0);
     pc_rb_phase_go(ph);
     for (;;) {
-        sleep_ns(POLL_NS);
+        pc_sampler_sleep_ns(POLL_NS);
         double t = pc_run_elapsed(run);
         if (pc_run_should_stop(run)) {
             c->stopped = 1;
@@ -207,7 +107,8 @@ static int run_phase(rb_ctx_t *c, pc_rb_queue_t queue, pc_rb_mode_t mode, rb_sam
         }
         if (t - last_emit >= SAMPLE_PERIOD) {
             /* PC_EAGAIN: keep the baseline, the next record covers more */
-            r = mode == PC_RB_LATENCY ? emit_hist_delta(run, s) : emit_window(run, s, pc_rb_phase_received(ph), t);
+            r = mode == PC_RB_LATENCY ? pc_sampler_emit_hist(run, &s->hist)
+                                       : pc_sampler_emit_window(run, &s->win, pc_rb_phase_received(ph), t);
             if (r == PC_ENOMEM) break;
             last_emit = t;
             pc_run_progress(run, base + (frac > 1 ? 1 : frac) / 4.0, phase);
@@ -218,38 +119,13 @@ static int run_phase(rb_ctx_t *c, pc_rb_queue_t queue, pc_rb_mode_t mode, rb_sam
     pc_rb_phase_join(ph, res);
     pc_rb_phase_destroy(ph);
 
-    if (mode == PC_RB_LATENCY) EMIT_FINAL(emit_hist_delta(run, s));
-    else EMIT_FINAL(emit_window(run, s, res->received_at_stop, t_stop));
+    if (mode == PC_RB_LATENCY) PC_SAMPLER_EMIT_FINAL(pc_sampler_emit_hist(run, &s->hist));
+    else PC_SAMPLER_EMIT_FINAL(pc_sampler_emit_window(run, &s->win, res->received_at_stop, t_stop));
     c->phase_no++;
     pc_run_progress(run, c->phase_no / 4.0, phase);
     c->order_errors += res->order_errors;
     if (!res->pinned) c->all_pinned = 0;
     return r == PC_ENOMEM ? pc_run_fail(run, r, "%s: out of memory", phase) : 0;
-}
-
-/* ---- summary ---- */
-
-static void add_latency(cJSON *sum, const char *name, const pc_rb_hist_t *h) {
-    pc_hist_t *ph = malloc(sizeof *ph);
-    if (!ph) return;
-    pc_hist_reset(ph);
-    pc_rb_hist_to_hist(h, ph);
-    if (ph->total) {
-        char key[32];
-        snprintf(key, sizeof key, "%s_p50_ns", name);
-        cJSON_AddNumberToObject(sum, key, (double)pc_hist_quantile(ph, 0.50));
-        snprintf(key, sizeof key, "%s_p99_ns", name);
-        cJSON_AddNumberToObject(sum, key, (double)pc_hist_quantile(ph, 0.99));
-        snprintf(key, sizeof key, "%s_p999_ns", name);
-        cJSON_AddNumberToObject(sum, key, (double)pc_hist_quantile(ph, 0.999));
-        snprintf(key, sizeof key, "%s_mean_ns", name);
-        cJSON_AddNumberToObject(sum, key, (double)(long long)(pc_hist_mean(ph) * 10 + 0.5) / 10);
-        snprintf(key, sizeof key, "%s_max_ns", name);
-        cJSON_AddNumberToObject(sum, key, (double)ph->max);
-        snprintf(key, sizeof key, "%s_latency_samples", name);
-        cJSON_AddNumberToObject(sum, key, (double)ph->total);
-    }
-    free(ph);
 }
 
 /* ---- the suite ---- */
@@ -261,6 +137,10 @@ static int ringbuf_check(const cJSON *params, pc_errbuf_t *err) {
     if (c < 2 || (c & (c - 1)))
         return pc_errf(err, PC_EINVAL, "parameter capacity: %zu is not a power of two (try %zu)", c,
                        c < 2 ? (size_t)2 : (size_t)1 << (63 - __builtin_clzll(c)));
+    const cJSON *rate = cJSON_GetObjectItemCaseSensitive(params, "rate");
+    if (cJSON_IsNumber(rate) && rate->valuedouble != 0 && rate->valuedouble < 1)
+        return pc_errf(err, PC_EINVAL, "parameter rate: %g msgs/s is below 1 (0 means one message in flight)",
+                       rate->valuedouble);
     return 0;
 }
 
@@ -280,15 +160,16 @@ static int ringbuf_run(pc_run_t *run) {
     pc_tsc_init();
 
     int r = 0;
-    rb_sampler_t s[2] = {{.series = "spsc"}, {.series = "mutex"}};
+    rb_sampler_t s[2];
+    memset(s, 0, sizeof s);
+    const char *names[2] = {"spsc", "mutex"};
     for (int i = 0; i < 2; i++) {
-        s[i].hist = aligned_alloc(PC_CACHE_LINE, (sizeof(pc_rb_hist_t) + PC_CACHE_LINE - 1) & ~(size_t)(PC_CACHE_LINE - 1));
-        s[i].last = calloc(PC_HIST_BUCKETS, sizeof(uint64_t));
-        if (!s[i].hist || !s[i].last) {
+        pc_chist_t *h = pc_chist_create();
+        if (!h || pc_hist_sampler_init(&s[i].hist, names[i], h) != 0) {
+            pc_chist_free(h);
             r = pc_run_fail(run, PC_ENOMEM, "out of memory");
             goto out;
         }
-        pc_rb_hist_reset(s[i].hist);
     }
 
     pc_rb_result_t res[4];
@@ -320,8 +201,8 @@ static int ringbuf_run(pc_run_t *run) {
     }
     if (spsc_rate > 0 && mutex_rate > 0)
         cJSON_AddNumberToObject(sum, "spsc_vs_mutex_throughput", (double)(long long)(spsc_rate / mutex_rate * 100 + 0.5) / 100);
-    if (ran[0]) add_latency(sum, "spsc", s[0].hist);
-    if (ran[1]) add_latency(sum, "mutex", s[1].hist);
+    if (ran[0]) pc_sampler_add_latency(sum, "spsc", s[0].hist.hist);
+    if (ran[1]) pc_sampler_add_latency(sum, "mutex", s[1].hist.hist);
     char mode[64];
     if (c.rate > 0) snprintf(mode, sizeof mode, "paced at %.0f msgs/s", c.rate);
     else snprintf(mode, sizeof mode, "one in flight");
@@ -338,8 +219,8 @@ static int ringbuf_run(pc_run_t *run) {
                         (unsigned long long)c.order_errors);
 out:
     for (int i = 0; i < 2; i++) {
-        free(s[i].hist);
-        free(s[i].last);
+        pc_chist_free(s[i].hist.hist);
+        pc_hist_sampler_free(&s[i].hist);
     }
     return r;
 }

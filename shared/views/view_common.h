@@ -1,0 +1,126 @@
+/* view_common.h — pieces several suites' views are made of (internal to shared/views/).
+ *
+ * The page frame every view starts with (background, title bar with the run's status,
+ * margins), the "nothing to show yet" message, the latency-histogram machinery (log-spaced
+ * display bins, step curves, percentile markers), a throughput series drawn from its windows
+ * (points, or per-pixel-column bands when there are many), KPI card rows and the run-state
+ * line of the summary views. Like the views, nothing here allocates or keeps state. */
+#ifndef PC_VIEW_COMMON_H
+#define PC_VIEW_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chart.h"
+#include "hist.h"
+#include "model.h"
+#include "views.h"
+
+#define PC_VC_MAX_BINS 400 /* display bins of a latency histogram */
+#define PC_VC_MAX_PTS 4096 /* points of one timeline curve after per-column decimation */
+
+/* p50 / p99 / p99.9: the quantiles, their labels and their summary-key suffixes. */
+extern const double PC_VC_QUANTILES[3];
+extern const char *const PC_VC_QUANTILE_NAMES[3];
+extern const char *const PC_VC_QUANTILE_KEYS[3];
+
+/* ---- the page ---- */
+
+typedef struct pc_vframe {
+    pc_chart_t c;
+    const pc_model_t *m; /* NULL when the caller passed none */
+    double cursor;       /* < 0 (or NaN from the caller): everything */
+    pc_rect_t body;      /* below the title bar, inside the page margins */
+} pc_vframe_t;
+
+/* True once the run's header has arrived. */
+int pc_vc_has_run(const pc_model_t *m);
+/* "running · 45% · phase", "finished", "error: <message>", "waiting for data". */
+void pc_vc_status_text(const pc_model_t *m, char *buf, size_t cap);
+/* "suite · run <id>" from the header, or "" before it arrives. */
+void pc_vc_run_text(const pc_model_t *m, char *buf, size_t cap);
+/* Clears the page, draws the title bar (title, subtitle, status) and sets f->body. Returns 0,
+ * or PC_EINVAL for an unusable framebuffer or a NULL state (nothing drawn). */
+int pc_vc_begin(pc_vframe_t *f, pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st, const char *title,
+                const char *subtitle);
+/* The message drawn instead of a chart when `what` has not arrived; returns 0. */
+int pc_vc_nothing_yet(pc_vframe_t *f, const char *what);
+
+/* ---- series ---- */
+
+/* The series' colour, fixed by name so every view agrees: spsc and match green, mutex orange,
+ * e2e blue, orders cyan, trades yellow; other names by their index in the model. */
+uint32_t pc_vc_series_color(const pc_chart_t *c, const pc_series_t *s, int index);
+/* The series' human label, else its name. */
+const char *pc_vc_series_label(const pc_series_t *s);
+/* True when the series' histogram holds samples. */
+int pc_vc_series_has_hist(const pc_series_t *s);
+/* Items per second over the series' windows ending by `cursor` (< 0: all); NAN when none. */
+double pc_vc_mean_rate(const pc_series_t *s, double cursor);
+/* A legend line in the plot's top margin, right-aligned with the data area; falls back to
+ * short_items (may be NULL) when the long labels do not fit beside `reserve_left` pixels. */
+void pc_vc_plot_legend(pc_vframe_t *f, const pc_plot_t *p, const pc_legend_item_t *items,
+                       const pc_legend_item_t *short_items, int n, int reserve_left);
+
+/* ---- latency histograms ---- */
+
+/* The x domain of a latency histogram holding values vmin..vmax (ns): padded a little and at
+ * least one decade wide, never below 1 ns. */
+void pc_vc_latency_domain(uint64_t vmin, uint64_t vmax, double *lo, double *hi);
+/* Log-spaced display-bin edges for a laid-out plot whose x axis is log: the finest of 20,
+ * 10, 5 or 2 bins per decade that keeps bins >= 8 CSS px wide, aligned to decades. Writes
+ * nb + 1 edges (edges must hold PC_VC_MAX_BINS + 1) and returns nb >= 1. */
+int pc_vc_hist_edges(const pc_chart_t *c, const pc_plot_t *p, double *edges);
+/* Percent of `total` samples per display bin (a bucket's count spread uniformly over its
+ * value range). total <= 0 gives all zeros. */
+void pc_vc_bin_hist(const pc_hist_t *h, double total, const double *edges, int nb, double *out);
+/* One histogram curve as a step outline (pass 1) or its translucent area (pass 0), clipped
+ * to the plot; bins holding nothing at either end are left out. */
+void pc_vc_hist_curve(const pc_chart_t *c, const pc_plot_t *p, const double *edges, int nb, const double *share,
+                      uint32_t color, int pass);
+
+/* A percentile marker: a dashed line at x with a label box placed by pc_vc_place_markers. */
+typedef struct pc_vc_marker {
+    int x;         /* framebuffer column of the dashed line */
+    pc_rect_t box; /* label box */
+    char text[48];
+    uint32_t color;
+} pc_vc_marker_t;
+
+/* Places marker labels in rows at the top of the plot so no two overlap; returns the number
+ * of rows used. */
+int pc_vc_place_markers(pc_chart_t *c, const pc_plot_t *p, pc_vc_marker_t *mk, int n);
+/* Pixels of headroom above the curves that `rows` marker rows need. */
+int pc_vc_marker_headroom(const pc_chart_t *c, int rows);
+/* Draws the markers' dashed lines (from label to axis) and then their label boxes. */
+void pc_vc_draw_markers(pc_chart_t *c, const pc_plot_t *p, const pc_vc_marker_t *mk, int n);
+
+/* ---- throughput windows ---- */
+
+/* Draws a series' windows ending by `cursor` (< 0: all) as a curve on a plot whose x is
+ * seconds: x = window midpoint - origin, y clamped up to ylo so stalls stay visible. Few
+ * windows get points (dots when very few), many a per-column min-max band with the mean.
+ * `shown` is the number of windows that pass the cursor. Returns the last point drawn in
+ * framebuffer coordinates in *last (when not NULL and a point was drawn: returns 1). */
+int pc_vc_windows_curve(pc_chart_t *c, const pc_plot_t *p, const pc_series_t *s, double cursor, double origin,
+                        double ylo, size_t shown, uint32_t color, pc_pointf_t *last);
+
+/* ---- summary pages ---- */
+
+/* "host · CPU model, N logical cores" from the header's "system" object. */
+void pc_vc_system_text(const pc_model_t *m, char *buf, size_t cap);
+
+typedef struct pc_vc_kpi {
+    const char *caption;
+    char value[64]; /* "\xe2\x80\x93" (an en dash) when missing */
+    const char *note;
+    uint32_t color;
+} pc_vc_kpi_t;
+
+/* One row of up to three cards under a heading, h pixels tall from y; returns the y below. */
+int pc_vc_kpi_row(pc_vframe_t *f, int y, int h, const char *heading, const pc_vc_kpi_t *k, int n);
+/* The summary header: "started … · host …" and the progress bar or end status below it;
+ * returns the y below both. */
+int pc_vc_run_facts(pc_vframe_t *f);
+
+#endif
