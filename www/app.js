@@ -36,6 +36,7 @@
     mode: 'live',
     suites: [],
     autostartPending: false,
+    startRequested: '', /* 'user' or 'auto' while our own start awaits run_started */
     autostartDone: false,
     source: 'none', /* 'live' (records from the agent), 'file' (opened from disk) or 'none' */
     fileName: '',
@@ -59,10 +60,15 @@
 
   /* ---------------------------------------------------------------- banner & status */
 
-  function showBanner(kind, text) {
+  /* action, when given, is {label, run}: a button in the banner (e.g. "Show live run"). */
+  function showBanner(kind, text, action) {
     const b = $('banner');
     b.dataset.kind = kind;
     $('banner-text').textContent = text;
+    const btn = $('banner-action');
+    btn.hidden = !action;
+    btn.textContent = action ? action.label : '';
+    btn.onclick = action ? () => { hideBanner(); action.run(); } : null;
     b.hidden = false;
   }
 
@@ -174,7 +180,7 @@
     case 'suites': onSuites(msg); break;
     case 'run_started': onRunStarted(msg); break;
     case 'run_finished': onRunFinished(msg); break;
-    case 'error': showBanner('error', 'agent: ' + (msg.message || 'unknown error')); break;
+    case 'error': onError(msg); break;
     default: break; /* newer agents may send more; ignoring them keeps old pages working */
     }
   }
@@ -206,7 +212,37 @@
     state.autostartPending = false;
     state.autostartDone = true;
     const suite = state.suites.find((s) => s.name === 'ringbuf') || state.suites[0];
-    send({ type: 'start', suite: suite.name, params: {} });
+    if (send({ type: 'start', suite: suite.name, params: {} })) state.startRequested = 'auto';
+  }
+
+  function onError(msg) {
+    const text = msg.message || 'unknown error';
+    /* Two pages opened on a fresh agent both autostart; the second one just watches. */
+    if (state.startRequested === 'auto' && /in progress/.test(text)) {
+      state.startRequested = '';
+      return;
+    }
+    if (msg.request === 'start') state.startRequested = '';
+    showBanner('error', 'agent: ' + text);
+  }
+
+  /* Leaves a file on screen for the agent's current run: reconnecting makes the agent stream
+   * the run from its first record, through the same path as any late joiner. */
+  function showLiveRun() {
+    state.source = 'none';
+    state.fileName = '';
+    if (state.viewer) state.viewer.reset();
+    refreshViews();
+    requestDraw();
+    if (state.ws) {
+      const ws = state.ws;
+      state.ws = null;
+      state.connected = false;
+      ws.close();
+    }
+    if (state.retryTimer) clearTimeout(state.retryTimer);
+    state.retryMs = 1000;
+    connect();
   }
 
   function beginLive(runId, running) {
@@ -224,6 +260,14 @@
   }
 
   function onRunStarted(msg) {
+    const ours = !!state.startRequested;
+    state.startRequested = '';
+    if (state.source === 'file' && !ours) {
+      /* The user is looking at a file: say a run started, switch only when asked. */
+      showBanner('info', 'run ' + msg.run_id + ' (' + (msg.suite || '?') + ') started on the agent',
+                 { label: 'Show live run', run: showLiveRun });
+      return;
+    }
     /* A late joiner may already have this run's first records (hello came first): keep them. */
     if (!(msg.run_id === state.runId && state.source === 'live' && state.fedSinceReset)) {
       beginLive(msg.run_id, true);
@@ -249,7 +293,12 @@
   function onBinary(data) {
     if (!state.viewer || state.source === 'file') return; /* a file is on screen: don't mix runs */
     if (state.source === 'none') state.source = 'live';
-    const r = state.viewer.feed(data);
+    let r;
+    try {
+      r = state.viewer.feed(data);
+    } catch (e) { /* e.g. wasm memory exhausted: say so instead of an unhandled exception */
+      r = { ok: false, error: e.message };
+    }
     state.fedSinceReset = true;
     if (!r.ok) showBanner('error', 'record stream: ' + r.error);
     requestDraw();
@@ -384,7 +433,10 @@
       params[p.name] = v;
     }
     if (quick) params.quick = true;
-    if (send({ type: 'start', suite: s.name, params })) hideBanner('error');
+    if (send({ type: 'start', suite: s.name, params })) {
+      state.startRequested = 'user';
+      hideBanner('error');
+    }
   }
 
   function updateControls() {
@@ -1016,7 +1068,12 @@
     }
     cancelRecording();
     resetPlayback();
-    const r = state.viewer.loadFile(bytes, file.name);
+    let r;
+    try {
+      r = state.viewer.loadFile(bytes, file.name);
+    } catch (e) { /* e.g. wasm memory exhausted */
+      r = { ok: false, error: file.name + ': ' + e.message };
+    }
     /* a failed load leaves an empty model: show "no run" rather than a file that isn't there */
     state.source = r.ok ? 'file' : 'none';
     state.fileName = r.ok ? file.name : '';

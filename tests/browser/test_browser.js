@@ -643,6 +643,31 @@ async function caseLive() {
     check(files.length >= 1, 'no result file in the record dir');
   });
 
+  await step('live_page_should_keep_an_open_file_when_another_viewer_starts_a_run', async () => {
+    if (!args.fixture || !fs.existsSync(args.fixture)) throw new Error('missing --fixture file');
+    await page.setInputFiles('#file-input', args.fixture);
+    await page.waitForFunction(() => document.querySelector('#run-info').textContent.includes('file:'));
+    await page.waitForTimeout(500); /* let the page draw the file */
+    const before = await canvasHash(page);
+    const other = await openPage(browser, agent.url + '?autostart=0');
+    await runQuickRingbuf(other, 'live-other');
+    /* the file stays; a banner offers the new run */
+    await page.waitForSelector('#banner-action:not([hidden])', { timeout: 15000 });
+    const info = await text(page, '#run-info');
+    check(info.includes('file:'), 'the open file was replaced by the other viewer\'s run: ' + info);
+    /* (the banner takes height, so the canvas is redrawn at another size: compare what it shows) */
+    const after = await canvasHash(page);
+    check(after.view === before.view, `the view changed from ${before.view} to ${after.view}`);
+    checkChart(await canvasStats(page), 'the open file after another viewer started a run');
+    await page.screenshot({ path: path.join(args.out, 'live-file-kept.png') });
+    await page.click('#banner-action');
+    await page.waitForFunction(() => !document.querySelector('#run-info').textContent.includes('file:'),
+                               null, { timeout: 15000 });
+    await waitRunStatus(page, ['ok'], 15000);
+    checkChart(await canvasStats(page), 'the live run after "Show live run"');
+    check(other.pageErrors.length === 0, 'second page errors: ' + other.pageErrors.join('; '));
+  });
+
   await step('live_page_should_raise_no_uncaught_errors', async () => {
     check(page.pageErrors.length === 0, 'page errors: ' + page.pageErrors.join('; '));
   });
