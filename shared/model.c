@@ -19,6 +19,7 @@ void pc_model_destroy(pc_model_t *m) {
     for (int i = 0; i < PC_MODEL_MAX_SERIES; i++) {
         free(m->series[i].hist);
         free(m->series[i].windows);
+        free(m->series[i].samples);
         free(m->series[i].steps);
         free(m->series[i].step_buckets);
     }
@@ -41,6 +42,8 @@ void pc_model_reset(pc_model_t *m) {
         s->hist = keep[i].hist;
         s->windows = keep[i].windows;
         s->cap_windows = keep[i].cap_windows;
+        s->samples = keep[i].samples;
+        s->cap_samples = keep[i].cap_samples;
         s->steps = keep[i].steps;
         s->cap_steps = keep[i].cap_steps;
         s->step_buckets = keep[i].step_buckets;
@@ -80,6 +83,8 @@ static pc_series_t *series_get(pc_model_t *m, const char *name) {
     copy_str(s->unit, sizeof s->unit, "ns");
     s->n_windows = 0;
     s->dropped_windows = 0;
+    s->n_samples = 0;
+    s->dropped_samples = 0;
     s->n_steps = 0;
     s->n_step_buckets = 0;
     s->steps_truncated = 0;
@@ -251,6 +256,30 @@ static int apply_window(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
     return 0;
 }
 
+/* {"t": 1.5, "values": {"cpu_percent": 12.5, "rss_mb": 40}}: one sample per named series. */
+static int apply_metric(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
+    double t = 0;
+    int r = get_num(o, "t", &t, 1, "metric", err);
+    if (r < 0) return r;
+    const cJSON *values = cJSON_GetObjectItemCaseSensitive(o, "values"), *v;
+    if (!cJSON_IsObject(values)) return pc_errf(err, PC_EFORMAT, "metric record: \"values\" is not an object");
+    cJSON_ArrayForEach(v, values) {
+        if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+            return pc_errf(err, PC_EFORMAT, "metric record: \"values\".\"%.40s\" is not a finite number", v->string);
+    }
+    cJSON_ArrayForEach(v, values) {
+        pc_series_t *s = series_get(m, v->string);
+        if (!s) continue; /* more series than the model keeps: not an error */
+        if (s->n_samples == PC_MODEL_MAX_WINDOWS) {
+            s->dropped_samples++;
+            continue;
+        }
+        if (grow(&s->samples, &s->cap_samples, s->n_samples + 1, sizeof *s->samples)) return PC_ENOMEM;
+        s->samples[s->n_samples++] = (pc_sample_t){.t = t, .value = v->valuedouble};
+    }
+    return 0;
+}
+
 static int apply_progress(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
     double f = 0;
     int r = get_num(o, "fraction", &f, 1, "progress", err);
@@ -335,7 +364,7 @@ static int apply_end(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
 
 int pc_model_apply(pc_model_t *m, const pc_record_t *rec, pc_errbuf_t *err) {
     const char *kind = pc_rec_kind_name(rec->kind);
-    if (rec->kind < PC_REC_HEADER || rec->kind > PC_REC_BOOK) return 0; /* newer kind: skip */
+    if (rec->kind < PC_REC_HEADER || rec->kind > PC_REC_METRIC) return 0; /* newer kind: skip */
     if (rec->enc != PC_ENC_JSON)
         return pc_errf(err, PC_EFORMAT, "%s record: expected JSON encoding, got %u", kind, rec->enc);
     if (rec->kind != PC_REC_HEADER && !m->header)
@@ -364,6 +393,7 @@ int pc_model_apply(pc_model_t *m, const pc_record_t *rec, pc_errbuf_t *err) {
     case PC_REC_END: r = apply_end(m, o, err); break;
     case PC_REC_EVENT: r = apply_event(m, o, err); break;
     case PC_REC_BOOK: r = apply_book(m, o, err); break;
+    case PC_REC_METRIC: r = apply_metric(m, o, err); break;
     default: r = 0; break;
     }
     cJSON_Delete(o);

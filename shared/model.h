@@ -15,7 +15,7 @@
 #include "pc_error.h"
 #include "record.h"
 
-#define PC_MODEL_MAX_SERIES 8
+#define PC_MODEL_MAX_SERIES 32
 #define PC_MODEL_MAX_WINDOWS (1u << 20) /* per series; later windows are counted, not kept */
 #define PC_MODEL_MAX_EVENTS 256
 #define PC_MODEL_MAX_STEP_BUCKETS (4u << 20) /* per series: bucket deltas kept for replaying */
@@ -43,7 +43,14 @@ typedef struct pc_bucket_count {
     uint64_t count;
 } pc_bucket_count_t;
 
-/* A named series (e.g. "spsc", "mutex"): a latency histogram and a throughput timeline. */
+/* One scalar sample of a metric series (CPU %, RSS, a frame's time ...). */
+typedef struct pc_sample {
+    double t;
+    double value;
+} pc_sample_t;
+
+/* A named series (e.g. "spsc", "mutex"): a latency histogram, a throughput timeline and/or
+ * scalar samples — whichever records name it. */
 typedef struct pc_series {
     char name[32];
     char label[64];      /* human label from the header's "series" list, else the name */
@@ -53,6 +60,9 @@ typedef struct pc_series {
     pc_window_t *windows;
     size_t n_windows, cap_windows;
     uint64_t dropped_windows; /* windows past PC_MODEL_MAX_WINDOWS */
+    pc_sample_t *samples;     /* metric records' values for this series, in time order */
+    size_t n_samples, cap_samples;
+    uint64_t dropped_samples; /* samples past PC_MODEL_MAX_WINDOWS */
     pc_hist_step_t *steps;    /* every hist delta in arrival order (for pc_model_hist_at) */
     size_t n_steps, cap_steps;
     pc_bucket_count_t *step_buckets;

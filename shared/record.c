@@ -99,6 +99,7 @@ const char *pc_rec_kind_name(uint16_t kind) {
     case PC_REC_END: return "end";
     case PC_REC_EVENT: return "event";
     case PC_REC_BOOK: return "book";
+    case PC_REC_METRIC: return "metric";
     default: return "unknown";
     }
 }

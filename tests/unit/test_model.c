@@ -225,6 +225,27 @@ static void model_should_keep_book_frames_in_time_order(void) {
     pc_model_destroy(m);
 }
 
+static void model_should_collect_metric_samples_per_series(void) {
+    static file_t f;
+    file_begin(&f);
+    file_add(&f, PC_REC_HEADER, header_json);
+    file_add(&f, PC_REC_METRIC, "{\"t\":0.1,\"values\":{\"cpu_percent\":50,\"rss_mb\":10.5}}");
+    file_add(&f, PC_REC_METRIC, "{\"t\":0.2,\"values\":{\"cpu_percent\":75}}");
+    pc_model_t *m = pc_model_create();
+    pc_errbuf_t err = {{0}};
+    PC_CHECK(pc_model_load(m, f.buf, f.len, "m", NULL, &err) == 0);
+    const pc_series_t *cpu = pc_model_series(m, "cpu_percent"), *rss = pc_model_series(m, "rss_mb");
+    PC_CHECK(cpu && rss);
+    PC_CHECK_EQ_U64(cpu->n_samples, 2);
+    PC_CHECK(cpu->samples[1].t == 0.2 && cpu->samples[1].value == 75);
+    PC_CHECK_EQ_U64(rss->n_samples, 1);
+    file_add(&f, PC_REC_METRIC, "{\"t\":0.3,\"values\":{\"cpu_percent\":\"high\"}}");
+    pc_model_reset(m);
+    PC_CHECK(pc_model_load(m, f.buf, f.len, "m", NULL, &err) == PC_EFORMAT);
+    PC_CHECK(strstr(err.msg, "cpu_percent") != NULL);
+    pc_model_destroy(m);
+}
+
 int main(int argc, char **argv) {
     pc_test_filter(argc, argv);
     PC_RUN(model_should_build_from_a_complete_file);
@@ -234,5 +255,6 @@ int main(int argc, char **argv) {
     PC_RUN(model_reset_should_start_a_new_run_cleanly);
     PC_RUN(model_should_rebuild_histograms_at_any_time);
     PC_RUN(model_should_keep_book_frames_in_time_order);
+    PC_RUN(model_should_collect_metric_samples_per_series);
     return pc_test_done();
 }
