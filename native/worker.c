@@ -68,3 +68,13 @@ int pc_worker_spawn(pthread_t *t, void *(*fn)(void *), void *arg, int cpu, int *
     pthread_attr_destroy(&attr);
     return r;
 }
+
+int pc_worker_share_cpu(int cpu, cpu_set_t *saved) {
+    if (cpu < 0 || pthread_getaffinity_np(pthread_self(), sizeof *saved, saved) != 0) return 0;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    return pthread_setaffinity_np(pthread_self(), sizeof one, &one) == 0;
+}
+
+void pc_worker_unshare(const cpu_set_t *saved) { pthread_setaffinity_np(pthread_self(), sizeof *saved, saved); }

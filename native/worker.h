@@ -46,4 +46,12 @@ int pc_worker_can_pin(void);
  * pthread_create error. */
 int pc_worker_spawn(pthread_t *t, void *(*fn)(void *), void *arg, int cpu, int *pinned);
 
+/* Moves the calling thread (a suite's sampler) onto `cpu` for the duration of a measured
+ * phase, so its wake-ups land on the less sensitive worker's core instead of anywhere;
+ * *saved receives the previous mask. Returns 1 when moved (undo with pc_worker_unshare),
+ * 0 when cpu < 0 or the host refused. */
+int pc_worker_share_cpu(int cpu, cpu_set_t *saved);
+/* Restores the mask pc_worker_share_cpu saved. */
+void pc_worker_unshare(const cpu_set_t *saved);
+
 #endif

@@ -259,12 +259,7 @@ static int orderbook_run(pc_run_t *run) {
      * only ever runs the engine: each time this thread wakes up on it (50 times a second
      * to build records), paced orders would queue behind it and show up in e2e. */
     int cpus[2];
-    if (cfg.pin && pc_worker_pick_cpus(cpus) == 2 && pthread_getaffinity_np(pthread_self(), sizeof saved, &saved) == 0) {
-        cpu_set_t one;
-        CPU_ZERO(&one);
-        CPU_SET(cpus[0], &one);
-        moved = pthread_setaffinity_np(pthread_self(), sizeof one, &one) == 0;
-    }
+    if (cfg.pin && pc_worker_pick_cpus(cpus) == 2) moved = pc_worker_share_cpu(cpus[0], &saved);
 
     int ran = 0;
     for (int stage = 1; stage <= 2 && !c.stopped && !pc_run_should_stop(run); stage++) {
@@ -273,7 +268,7 @@ static int orderbook_run(pc_run_t *run) {
     }
     pc_ob_bench_result_t res;
     pc_ob_bench_finish(c.bench, &res);
-    if (moved) pthread_setaffinity_np(pthread_self(), sizeof saved, &saved);
+    if (moved) pc_worker_unshare(&saved);
     moved = 0;
     PC_SAMPLER_EMIT_FINAL(r = emit_snaps(&c)); /* the final book */
     r = 0;
@@ -355,7 +350,7 @@ static int orderbook_run(pc_run_t *run) {
         r = pc_run_fail(run, PC_ECORRUPT, "engine-only replay of seed %" PRIu64 " traded differently (%" PRIu64
                         " vs %" PRIu64 " trades)", seed, replay_trades, res.sat_trades);
 out:
-    if (moved) pthread_setaffinity_np(pthread_self(), sizeof saved, &saved);
+    if (moved) pc_worker_unshare(&saved);
     pc_ob_bench_destroy(c.bench);
     pc_hist_sampler_free(&c.h_match);
     pc_hist_sampler_free(&c.h_e2e);

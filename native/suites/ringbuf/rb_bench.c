@@ -38,7 +38,11 @@ struct pc_rb_phase {
     _Alignas(PC_CACHE_LINE) _Atomic uint64_t received;
     _Alignas(PC_CACHE_LINE) atomic_int consumer_done;
     uint64_t order_errors; /* consumer-private until join */
+    uint64_t clamped;      /* consumer-private: samples whose stamp was after the receive time */
+    int producer_cpu;      /* -1 when not pinned */
 };
+
+int pc_rb_phase_producer_cpu(const pc_rb_phase_t *ph) { return ph->pinned ? ph->producer_cpu : -1; }
 
 int pc_rb_can_pin(void) { return pc_worker_can_pin(); }
 
@@ -62,47 +66,61 @@ static inline void count_received(pc_rb_phase_t *ph, uint64_t n) {
     atomic_store_explicit(&ph->received, n, memory_order_release);
 }
 
-/* Nanoseconds between a send stamp and now; 0 if the counter went backwards (never on an
- * invariant TSC, but a clamped 0 is better than a 2^64 outlier). */
-static inline uint64_t one_way_ns(uint64_t stamp, uint64_t now) {
-    return (int64_t)(now - stamp) > 0 ? pc_tsc_to_ns(now - stamp) : 0;
+/* Nanoseconds between a send stamp and now. A receive time before the stamp (cross-CPU TSC
+ * offsets on some VMs) is recorded as 0 and counted in *clamped, which the summary reports:
+ * silently dropping or wrapping such samples would hide a broken clock. */
+static inline uint64_t one_way_ns(uint64_t stamp, uint64_t now, uint64_t *clamped) {
+    if ((int64_t)(now - stamp) > 0) return pc_tsc_to_ns(now - stamp);
+    ++*clamped;
+    return 0;
 }
 
-/* Latency producer pacing: waits until message `seq` may go. One in flight: the consumer
- * has taken seq-1. Paced: the deadline passed. Returns 0 when stopped while waiting. */
-static int pace(pc_rb_phase_t *ph, uint64_t seq, uint64_t *deadline, uint64_t interval) {
+/* Latency producer pacing: waits until message `seq` may go and sets *stamp to the time it
+ * counts from. One in flight: the consumer has taken seq-1; the stamp is now (ordered after
+ * that load). Paced: the deadline passed; the stamp is the deadline itself, the time the
+ * message was scheduled, so a producer that falls behind (descheduled, ring full) shows up as
+ * latency instead of silently sending later (no coordinated omission). Returns 0 when
+ * stopped while waiting. */
+static int pace(pc_rb_phase_t *ph, uint64_t seq, uint64_t *deadline, uint64_t interval, uint64_t *stamp) {
     unsigned spins = 0;
     if (interval == 0) {
         while (atomic_load_explicit(&ph->received, memory_order_acquire) < seq - 1) {
             if (stopping(ph)) return 0;
             pc_spin_wait(&spins);
         }
+        *stamp = pc_tsc_now_ordered(); /* not hoisted above the load that let us go */
         return 1;
     }
     while ((int64_t)(pc_tsc_now() - *deadline) < 0) {
         if (stopping(ph)) return 0;
         pc_cpu_relax(); /* sub-microsecond gaps: no yield, the deadline is near */
     }
+    *stamp = *deadline;
     *deadline += interval;
     return 1;
+}
+
+/* TSC ticks between paced sends (0: one in flight). */
+static uint64_t pace_interval(const pc_rb_config_t *cfg) {
+    if (cfg->rate <= 0) return 0;
+    uint64_t interval = pc_tsc_from_ns((uint64_t)(1e9 / cfg->rate));
+    return interval ? interval : 1;
 }
 
 /* ---- lock-free ring workers ---- */
 
 static void spsc_latency_producer(pc_rb_phase_t *ph) {
-    uint64_t interval = ph->cfg.rate > 0 ? pc_tsc_from_ns((uint64_t)(1e9 / ph->cfg.rate)) : 0;
-    if (ph->cfg.rate > 0 && interval == 0) interval = 1;
-    uint64_t deadline = pc_tsc_now(), seq;
+    uint64_t interval = pace_interval(&ph->cfg);
+    uint64_t deadline = pc_tsc_now(), seq, stamp;
     for (seq = 1; seq <= ph->cfg.messages && !stopping(ph); seq++) {
-        if (!pace(ph, seq, &deadline, interval)) break;
+        if (!pace(ph, seq, &deadline, interval, &stamp)) break;
         pc_rb_msg_t *m;
         unsigned spins = 0;
         while (!(m = pc_rb_ring_write_slot(&ph->ring))) { /* paced faster than the consumer */
             if (stopping(ph)) goto out;
             pc_spin_wait(&spins);
         }
-        uint64_t now = pc_tsc_now();
-        m->stamp = now;
+        m->stamp = stamp;
         m->check = ~seq;
         for (int i = 0; i < 5; i++) m->payload[i] = seq + (uint64_t)i;
         /* seq last, with release: the consumer spinning on this line sees a whole message */
@@ -130,7 +148,7 @@ static void spsc_latency_consumer(pc_rb_phase_t *ph) {
         uint64_t stamp = m->stamp;
         if (m->check != ~expect) errors++;
         pc_rb_ring_release(&ph->ring);
-        if (h) pc_chist_record(h, one_way_ns(stamp, now));
+        if (h) pc_chist_record(h, one_way_ns(stamp, now, &ph->clamped));
         /* counted last: a one-in-flight producer sends the next message only once we are
          * back to waiting for it, so our bookkeeping never lands inside its latency */
         count_received(ph, ++got);
@@ -202,14 +220,13 @@ static void spsc_throughput_consumer(pc_rb_phase_t *ph) {
 /* ---- mutex queue workers ---- */
 
 static void mutex_latency_producer(pc_rb_phase_t *ph) {
-    uint64_t interval = ph->cfg.rate > 0 ? pc_tsc_from_ns((uint64_t)(1e9 / ph->cfg.rate)) : 0;
-    if (ph->cfg.rate > 0 && interval == 0) interval = 1;
-    uint64_t deadline = pc_tsc_now(), seq;
+    uint64_t interval = pace_interval(&ph->cfg);
+    uint64_t deadline = pc_tsc_now(), seq, stamp;
     pc_rb_msg_t m;
     for (seq = 1; seq <= ph->cfg.messages && !stopping(ph); seq++) {
-        if (!pace(ph, seq, &deadline, interval)) break;
+        if (!pace(ph, seq, &deadline, interval, &stamp)) break;
         pc_rb_msg_fill(&m, seq);
-        m.stamp = pc_tsc_now();
+        m.stamp = stamp;
         if (pc_mq_push(&ph->mq, &m) != 0) break;
     }
     producer_finish(ph, seq - 1);
@@ -222,7 +239,7 @@ static void mutex_latency_consumer(pc_rb_phase_t *ph) {
     while (pc_mq_pop(&ph->mq, &m) == 0) {
         uint64_t now = pc_tsc_now_ordered();
         errors += check_run(&m, 1, &expect);
-        if (h) pc_chist_record(h, one_way_ns(m.stamp, now));
+        if (h) pc_chist_record(h, one_way_ns(m.stamp, now, &ph->clamped));
         count_received(ph, ++got); /* last, as above: the next message finds us in pop */
     }
     ph->order_errors = errors;
@@ -311,6 +328,7 @@ int pc_rb_phase_start(const pc_rb_config_t *cfg, pc_rb_phase_t **out) {
     int cpus[2] = {-1, -1};
     ph->pinned = cfg->pin && pc_worker_pick_cpus(cpus) == 2;
     if (!ph->pinned) cpus[0] = cpus[1] = -1;
+    ph->producer_cpu = cpus[0];
     if (pc_worker_spawn(&ph->consumer, consumer_main, ph, cpus[1], &ph->pinned) != 0) {
         r = PC_ENOMEM;
         goto fail;
@@ -380,6 +398,7 @@ void pc_rb_phase_join(pc_rb_phase_t *ph, pc_rb_result_t *res) {
     res->order_errors = ph->order_errors + (res->sent > res->received ? res->sent - res->received
                                                                         : res->received - res->sent);
     res->received_at_stop = ph->received_at_stop;
+    res->clamped = ph->clamped;
     res->seconds = ph->t_stop > ph->t_go ? (double)(ph->t_stop - ph->t_go) * 1e-9 : 0;
     res->pinned = ph->pinned;
 }

@@ -45,6 +45,7 @@ typedef struct pc_rb_result {
     uint64_t received;         /* messages the consumer took out */
     uint64_t order_errors;     /* out of order, corrupt, or lost (sent - received) */
     uint64_t received_at_stop; /* consumer's count when pc_rb_phase_stop was called */
+    uint64_t clamped;          /* latency samples recorded as 0: received "before" sent */
     double seconds;            /* go .. stop request (throughput) or go .. last message */
     int pinned;                /* both threads were pinned to different CPUs */
 } pc_rb_result_t;
@@ -71,5 +72,8 @@ void pc_rb_phase_destroy(pc_rb_phase_t *ph);
 
 /* 1 when there are two CPUs this process may run on (pinning possible). */
 int pc_rb_can_pin(void);
+
+/* The CPU the producer was pinned to, or -1 when the phase is not pinned. */
+int pc_rb_phase_producer_cpu(const pc_rb_phase_t *ph);
 
 #endif
