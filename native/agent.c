@@ -261,6 +261,13 @@ static void handle_start(pc_agent_t *a, pss_t *p, const cJSON *msg) {
         return;
     }
     if (cJSON_IsNull(params)) params = NULL;
+    for (size_t i = 0; i < s->n_params; i++) {
+        if (s->params[i].host_path && cJSON_GetObjectItemCaseSensitive(params, s->params[i].name)) {
+            send_error(p, "start", "parameter %s names a file on the agent's host: clients of the agent may not "
+                       "set it (use perfcast run --set %s=FILE on the host)", s->params[i].name, s->params[i].name);
+            return;
+        }
+    }
     const cJSON *q = cJSON_GetObjectItemCaseSensitive(params, "quick");
     if (!q) q = cJSON_GetObjectItemCaseSensitive(msg, "quick");
     if (q && !cJSON_IsBool(q) && !cJSON_IsNumber(q)) {

@@ -18,6 +18,12 @@ int pc_cmd_render(int argc, char **argv);  /* cmd_render.c */
 int pc_cmd_list(int argc, char **argv);    /* cmd_info.c */
 int pc_cmd_sysinfo(int argc, char **argv); /* cmd_info.c */
 int pc_cmd_export(int argc, char **argv);  /* cmd_export.c */
+int pc_cmd_mf4(int argc, char **argv);     /* cmd_mf4.c */
+int pc_cmd_check(int argc, char **argv);   /* cmd_check.c */
+int pc_cmd_compare(int argc, char **argv); /* cmd_check.c */
+/* `perfcast export RESULT --format volume-json -o OUT`: one file in a named layout
+ * (export_volume.c); pc_cmd_export hands over when it sees --format. */
+int pc_cmd_export_format(int argc, char **argv);
 
 /* Prints "perfcast CMD: MESSAGE (try 'perfcast CMD --help')" to stderr; returns 2. */
 int pc_cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -89,7 +89,10 @@ static const char usage[] =
     "  --scale S        pixel density, like devicePixelRatio (default 1)\n"
     "  --fps F          animations: frames per second (default 30)\n"
     "  --frames N       animations: frame count (default: the run's length at F fps, at most 600)\n"
-    "  --animated FMT   animations as mp4 or gif; auto (default): mp4 when ffmpeg is on PATH\n";
+    "  --animated FMT   animations as mp4 or gif; auto (default): mp4 when ffmpeg is on PATH\n"
+    "\n"
+    "perfcast export RESULT --format volume-json -o OUT.json writes one file in another layout\n"
+    "instead (perfcast export --format volume-json --help).\n";
 
 static const struct {
     const char *view, *artifact;
@@ -263,6 +266,9 @@ static int plan_input(const input_t *inputs, int k, plan_item_t *plan, int *n, p
 }
 
 int pc_cmd_export(int argc, char **argv) {
+    for (int i = 1; i < argc; i++) /* --format picks a single-file export (export_volume.c) */
+        if (strcmp(argv[i], "--format") == 0 || strncmp(argv[i], "--format=", 9) == 0)
+            return pc_cmd_export_format(argc, argv);
     static const struct option opts[] = {
         {"out", required_argument, 0, 'o'},    {"width", required_argument, 0, 'W'},
         {"height", required_argument, 0, 'H'}, {"scale", required_argument, 0, 's'},

@@ -48,7 +48,9 @@ int pc_cmd_list(int argc, char **argv) {
         for (size_t k = 0; k < s->n_params; k++) {
             const pc_param_def_t *p = &s->params[k];
             printf("    %-10s ", p->name);
-            if (p->type == PC_PARAM_BOOL) {
+            if (p->type == PC_PARAM_STRING) {
+                printf("%-22s", "default empty (text)");
+            } else if (p->type == PC_PARAM_BOOL) {
                 printf("%-22s", p->def ? "default true" : "default false");
             } else {
                 char buf[64];

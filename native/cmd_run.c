@@ -158,7 +158,10 @@ int pc_cmd_run(int argc, char **argv) {
     const char *msg;
     const char *st = pc_run_status(run, &msg);
     const cJSON *summary = pc_run_summary(run);
-    if (summary) print_summary(suite, summary);
+    char *report = summary && suite->report ? suite->report(summary) : NULL;
+    if (report) fputs(report, stdout);
+    else if (summary) print_summary(suite, summary);
+    free(report);
     printf("\nresult: %s\nstatus: %s%s%s\n", pc_run_path_of(run), st, msg[0] ? " — " : "", msg);
     if (strcmp(st, "error") == 0) status = 1;
     if (json) {

@@ -17,6 +17,9 @@ static const command_t commands[] = {
     {"replay", pc_cmd_replay, "serve the viewer and play a result file back as if live"},
     {"render", pc_cmd_render, "draw a view of a result file to PNG, GIF or MP4"},
     {"export", pc_cmd_export, "write every view of result files into a folder (PNG + MP4/GIF)"},
+    {"check", pc_cmd_check, "check a result against thresholds (CI gate: exit 1 when violated)"},
+    {"compare", pc_cmd_compare, "compare two results with a rank test (exit 1 on a significant regression)"},
+    {"mf4", pc_cmd_mf4, "MDF 4 (.mf4) files: info, export to CSV, generate test files"},
     {"list", pc_cmd_list, "list suites, their parameters and views"},
     {"sysinfo", pc_cmd_sysinfo, "print this machine's CPU, memory, GPU and platform as JSON"},
 };

@@ -14,7 +14,9 @@
 
 struct pc_run;
 
-typedef enum pc_param_type { PC_PARAM_INT, PC_PARAM_DOUBLE, PC_PARAM_BOOL } pc_param_type_t;
+/* PC_PARAM_STRING: text (a file name, a list of sizes); its default is always "" (the suite
+ * decides what empty means), def/quick/min are unused and max is its longest length in bytes. */
+typedef enum pc_param_type { PC_PARAM_INT, PC_PARAM_DOUBLE, PC_PARAM_BOOL, PC_PARAM_STRING } pc_param_type_t;
 
 typedef struct pc_param_def {
     const char *name;
@@ -24,6 +26,8 @@ typedef struct pc_param_def {
     double min, max;   /* accepted range, inclusive */
     const char *unit;  /* "messages", "s", "msgs/s" ... ("" when none) */
     const char *help;
+    int host_path;     /* names a file on the host the suite reads: `perfcast run` may set it, a
+                        * client of the agent may not (it would read any file the agent can) */
 } pc_param_def_t;
 
 /* A measured series (e.g. one queue): its name in records, a human label, the value unit. */
@@ -48,6 +52,9 @@ typedef struct pc_suite {
     /* Runs the workload on the calling thread; emits records through the run handle.
      * Returns 0, or a PC_E* code with pc_run_fail() called to say why. */
     int (*run)(struct pc_run *run);
+    /* Optional: the human report of a run's summary, which `perfcast run` prints instead of
+     * the plain key list. Returns a malloc'ed string the caller frees, or NULL. */
+    char *(*report)(const cJSON *summary);
 } pc_suite_t;
 
 /* All suites; *n receives the count. Static table: never freed. */

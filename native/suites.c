@@ -8,10 +8,16 @@
 
 extern const pc_suite_t pc_suite_ringbuf;
 extern const pc_suite_t pc_suite_orderbook;
+extern const pc_suite_t pc_suite_volume;
+extern const pc_suite_t pc_suite_backtest;
+extern const pc_suite_t pc_suite_mdf4;
 
 static const pc_suite_t *const suites[] = {
     &pc_suite_ringbuf,
     &pc_suite_orderbook,
+    &pc_suite_volume,
+    &pc_suite_backtest,
+    &pc_suite_mdf4,
 };
 
 const pc_suite_t *const *pc_suites(size_t *n) {
@@ -81,6 +87,22 @@ cJSON *pc_suite_params(const pc_suite_t *s, const cJSON *overrides, int quick, p
         const pc_param_def_t *p = &s->params[i];
         double v = quick ? p->quick : p->def;
         const cJSON *ov = cJSON_GetObjectItemCaseSensitive(overrides, p->name);
+        if (p->type == PC_PARAM_STRING) {
+            const char *sv = ov ? cJSON_GetStringValue(ov) : "";
+            if (!sv) {
+                pc_errf(err, PC_EINVAL, "parameter %s: not a string", p->name);
+                goto fail;
+            }
+            if ((double)strlen(sv) > p->max) {
+                pc_errf(err, PC_EINVAL, "parameter %s: longer than %.0f bytes", p->name, p->max);
+                goto fail;
+            }
+            if (!cJSON_AddStringToObject(out, p->name, sv)) {
+                pc_errf(err, PC_ENOMEM, "out of memory");
+                goto fail;
+            }
+            continue;
+        }
         if (ov && value_of(ov, p->type, &v) != 0) {
             pc_errf(err, PC_EINVAL, "parameter %s: not a %s", p->name,
                     p->type == PC_PARAM_BOOL ? "boolean (true/false or 1/0)" : "number");
@@ -117,7 +139,7 @@ fail:
 }
 
 static const char *type_name(pc_param_type_t t) {
-    return t == PC_PARAM_INT ? "int" : t == PC_PARAM_BOOL ? "bool" : "number";
+    return t == PC_PARAM_INT ? "int" : t == PC_PARAM_BOOL ? "bool" : t == PC_PARAM_STRING ? "string" : "number";
 }
 
 static cJSON *string_list(const char *const *list) {
@@ -142,7 +164,12 @@ cJSON *pc_suites_json(void) {
             cJSON_AddItemToArray(params, jp);
             cJSON_AddStringToObject(jp, "name", p->name);
             cJSON_AddStringToObject(jp, "type", type_name(p->type));
-            if (p->type == PC_PARAM_BOOL) {
+            if (p->host_path) cJSON_AddBoolToObject(jp, "host_path", 1);
+            if (p->type == PC_PARAM_STRING) {
+                cJSON_AddStringToObject(jp, "default", "");
+                cJSON_AddStringToObject(jp, "quick", "");
+                cJSON_AddNumberToObject(jp, "max_length", p->max);
+            } else if (p->type == PC_PARAM_BOOL) {
                 cJSON_AddBoolToObject(jp, "default", p->def != 0);
                 cJSON_AddBoolToObject(jp, "quick", p->quick != 0);
             } else {

@@ -10,7 +10,8 @@ mode=${1:-build}
 pkgs=(build-essential cmake pkg-config libwebsockets-dev libcjson-dev libstb-dev fonts-dejavu-core
       libpng-dev zlib1g-dev libgif-dev emscripten nodejs dpkg-dev)
 if [ "$mode" = test ]; then
-  pkgs+=(chromium python3-websockets ffmpeg)
+  pkgs+=(chromium python3-websockets ffmpeg python3-skimage python3-numpy)
+  pkgs+=(clang-14 libclang-rt-14-dev)  # libFuzzer for the fuzz_mdf4 ctest (tests/fuzz/)
 fi
 
 missing=()

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "meshrec.h"
+
 pc_model_t *pc_model_create(void) {
     pc_model_t *m = calloc(1, sizeof *m);
     if (!m) return NULL;
@@ -24,6 +26,8 @@ void pc_model_destroy(pc_model_t *m) {
         free(m->series[i].step_buckets);
     }
     free(m->book);
+    free(m->mesh);
+    free(m->mesh_bytes);
     free(m);
 }
 
@@ -36,7 +40,16 @@ void pc_model_reset(pc_model_t *m) {
     uint64_t version = m->version;
     pc_book_frame_t *book = m->book;
     size_t cap_book = m->cap_book;
+    pc_mesh_frame_t *mesh = m->mesh;
+    size_t cap_mesh = m->cap_mesh;
+    uint8_t *mesh_bytes = m->mesh_bytes;
+    size_t mesh_cap = m->mesh_cap;
     memset(m, 0, sizeof *m);
+    m->mesh = mesh;
+    m->cap_mesh = cap_mesh;
+    m->mesh_bytes = mesh_bytes;
+    m->mesh_cap = mesh_cap;
+    m->mesh_stride = 1;
     for (int i = 0; i < PC_MODEL_MAX_SERIES; i++) {
         pc_series_t *s = &m->series[i];
         s->hist = keep[i].hist;
@@ -362,8 +375,61 @@ static int apply_end(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
     return 0;
 }
 
+/* Keeps every other kept mesh frame (positions 0, 2, 4 ...) and doubles the stride. */
+static void mesh_decimate(pc_model_t *m) {
+    size_t n = 0, len = 0;
+    for (size_t i = 0; i < m->n_mesh; i += 2) {
+        pc_mesh_frame_t f = m->mesh[i];
+        memmove(m->mesh_bytes + len, m->mesh_bytes + f.off, f.len);
+        f.off = len;
+        len += f.len;
+        m->mesh[n++] = f;
+    }
+    m->n_mesh = n;
+    m->mesh_len = len;
+    m->mesh_stride *= 2;
+    m->mesh_max_vert = 0;
+    for (size_t i = 0; i < n; i++)
+        if (m->mesh[i].n_vert > m->mesh_max_vert) m->mesh_max_vert = m->mesh[i].n_vert;
+}
+
+/* A binary mesh record: checked whole, then kept (bounded: see PC_MODEL_MAX_MESH_BYTES). */
+static int apply_mesh(pc_model_t *m, const pc_record_t *rec, pc_errbuf_t *err) {
+    if (rec->enc != PC_ENC_BINARY)
+        return pc_errf(err, PC_EFORMAT, "mesh record: expected binary encoding, got %u", rec->enc);
+    if (!m->header) return pc_errf(err, PC_EFORMAT, "mesh record before the header record");
+    pc_meshrec_t mr;
+    int r = pc_meshrec_parse(rec->payload, rec->len, &mr, err);
+    if (r < 0) return r;
+    if (mr.t > m->t_last) m->t_last = mr.t;
+    uint64_t seq = m->mesh_seen++;
+    if (rec->len > PC_MODEL_MAX_MESH_BYTES) {
+        m->dropped_mesh++;
+        return 0;
+    }
+    while (m->mesh_len + rec->len > PC_MODEL_MAX_MESH_BYTES && m->n_mesh) mesh_decimate(m);
+    if (seq % m->mesh_stride) return 0; /* decimated: not every frame fits */
+    if (grow(&m->mesh, &m->cap_mesh, m->n_mesh + 1, sizeof *m->mesh) ||
+        grow(&m->mesh_bytes, &m->mesh_cap, m->mesh_len + rec->len, 1))
+        return PC_ENOMEM;
+    memcpy(m->mesh_bytes + m->mesh_len, rec->payload, rec->len);
+    m->mesh[m->n_mesh++] = (pc_mesh_frame_t){.t = mr.t, .frame = mr.frame, .n_vert = mr.n_vert, .n_tri = mr.n_tri,
+                                             .off = m->mesh_len, .len = rec->len};
+    m->mesh_len += rec->len;
+    if (mr.n_vert > m->mesh_max_vert) m->mesh_max_vert = mr.n_vert;
+    return 0;
+}
+
 int pc_model_apply(pc_model_t *m, const pc_record_t *rec, pc_errbuf_t *err) {
     const char *kind = pc_rec_kind_name(rec->kind);
+    if (rec->kind == PC_REC_MESH) {
+        int r = apply_mesh(m, rec, err);
+        if (r == 0) {
+            m->n_records++;
+            m->version++;
+        }
+        return r;
+    }
     if (rec->kind < PC_REC_HEADER || rec->kind > PC_REC_METRIC) return 0; /* newer kind: skip */
     if (rec->enc != PC_ENC_JSON)
         return pc_errf(err, PC_EFORMAT, "%s record: expected JSON encoding, got %u", kind, rec->enc);
@@ -503,6 +569,23 @@ const pc_book_frame_t *pc_model_book_at(const pc_model_t *m, double t) {
         else hi = mid;
     }
     return lo ? &m->book[lo - 1] : NULL;
+}
+
+const pc_mesh_frame_t *pc_model_mesh_at(const pc_model_t *m, double t) {
+    if (!m || !m->n_mesh) return NULL;
+    if (t < 0) return &m->mesh[m->n_mesh - 1];
+    size_t lo = 0, hi = m->n_mesh; /* last frame with frame.t <= t */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->mesh[mid].t <= t) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo ? &m->mesh[lo - 1] : NULL;
+}
+
+int pc_model_mesh_get(const pc_model_t *m, const pc_mesh_frame_t *f, pc_meshrec_t *out) {
+    if (!m || !f || f < m->mesh || f >= m->mesh + m->n_mesh) return PC_EINVAL;
+    return pc_meshrec_parse(m->mesh_bytes + f->off, f->len, out, NULL);
 }
 
 double pc_model_summary_num(const pc_model_t *m, const char *key, double dflt) {

@@ -22,6 +22,10 @@
 #define PC_BOOK_MAX_LEVELS 32
 #define PC_BOOK_MAX_TRADES 32
 #define PC_MODEL_MAX_BOOK_FRAMES 36000 /* 20 minutes at 30 fps; later frames are counted */
+/* Mesh frames (PC_REC_MESH) are kept as their compact payloads up to this many bytes; past
+ * it every other kept frame is dropped and from then on only every 2nd (4th, ...) arriving
+ * frame is kept, so a long run stays bounded and still spans its whole length. */
+#define PC_MODEL_MAX_MESH_BYTES (96u << 20)
 
 /* One throughput window: `count` items in the `dt` seconds that ended at `t`. */
 typedef struct pc_window {
@@ -95,6 +99,14 @@ typedef struct pc_event {
     char text[64];
 } pc_event_t;
 
+/* One kept mesh frame: its payload is bytes [off, off + len) of the model's mesh_bytes
+ * (parse it with pc_model_mesh_get). */
+typedef struct pc_mesh_frame {
+    double t;
+    uint32_t frame, n_vert, n_tri;
+    size_t off, len;
+} pc_mesh_frame_t;
+
 typedef struct pc_model {
     cJSON *header;        /* the header record's JSON, NULL until it arrives */
     char suite[32];
@@ -115,6 +127,14 @@ typedef struct pc_model {
     uint64_t dropped_book; /* frames past PC_MODEL_MAX_BOOK_FRAMES */
     uint64_t n_records;   /* records applied */
     uint64_t version;     /* bumped on every applied record: redraw when it changes */
+    pc_mesh_frame_t *mesh; /* kept mesh frames in arrival order */
+    size_t n_mesh, cap_mesh;
+    uint8_t *mesh_bytes;   /* their payloads, back to back */
+    size_t mesh_len, mesh_cap;
+    uint64_t mesh_seen;    /* mesh records applied (kept or not) */
+    uint32_t mesh_stride;  /* 1, then 2, 4 ... once PC_MODEL_MAX_MESH_BYTES was reached */
+    uint32_t mesh_max_vert; /* most vertices of any kept frame (for sizing render scratch) */
+    uint64_t dropped_mesh; /* frames larger than PC_MODEL_MAX_MESH_BYTES on their own */
 } pc_model_t;
 
 /* Outcome of loading a whole file. */
@@ -155,6 +175,12 @@ const pc_series_t *pc_model_series(const pc_model_t *m, const char *name);
 int pc_model_hist_at(const pc_series_t *s, double t, pc_hist_t *out);
 /* The last book frame at or before t (t < 0: the last one), or NULL when there is none. */
 const pc_book_frame_t *pc_model_book_at(const pc_model_t *m, double t);
+/* The last kept mesh frame at or before t (t < 0: the last one), or NULL when there is none. */
+const pc_mesh_frame_t *pc_model_mesh_at(const pc_model_t *m, double t);
+/* The payload of a kept mesh frame, parsed (pointers into the model: valid until the next
+ * applied record or reset). Returns 0, or PC_EINVAL for a frame not of this model. */
+struct pc_meshrec;
+int pc_model_mesh_get(const pc_model_t *m, const pc_mesh_frame_t *f, struct pc_meshrec *out);
 /* Largest t of any record: the run's length so far, for scrubbing and animation. */
 static inline double pc_model_duration(const pc_model_t *m) { return m->t_last; }
 /* A number from the summary, or dflt when absent or not a number. */

@@ -172,3 +172,56 @@ double pc_pow(double x, double y) {
     }
     return pc_exp(y * pc_log(x));
 }
+
+/* sin on [-pi/4, pi/4] and cos on the same interval: Taylor series to x^17 / x^16 (the
+ * remainder is below 2e-18 there). */
+static double sin_core(double x) {
+    double x2 = x * x, term = x, sum = x;
+    for (int k = 1; k <= 8; k++) {
+        term = -term * x2 / (double)((2 * k) * (2 * k + 1));
+        sum += term;
+    }
+    return sum;
+}
+
+static double cos_core(double x) {
+    double x2 = x * x, term = 1.0, sum = 1.0;
+    for (int k = 1; k <= 8; k++) {
+        term = -term * x2 / (double)((2 * k - 1) * (2 * k));
+        sum += term;
+    }
+    return sum;
+}
+
+/* Reduces x to r in [-pi/4, pi/4] with x = r + q * pi/2; returns q mod 4. pi/2 in two parts
+ * (Cody-Waite) keeps the reduction accurate for the angles a camera uses. */
+static int reduce_quadrant(double x, double *r) {
+    const double pio2_hi = 1.5707963267341256e+00, pio2_lo = 6.0771005065061922e-11;
+    const double two_over_pi = 6.3661977236758138e-01;
+    double q = floor(x * two_over_pi + 0.5);
+    *r = (x - q * pio2_hi) - q * pio2_lo;
+    double m = q - floor(q * 0.25) * 4.0; /* 0..3 also for negative q */
+    return (int)m;
+}
+
+double pc_sin(double x) {
+    if (!pc_isfinite(x)) return NAN;
+    double r;
+    switch (reduce_quadrant(x, &r)) {
+    case 0: return sin_core(r);
+    case 1: return cos_core(r);
+    case 2: return -sin_core(r);
+    default: return -cos_core(r);
+    }
+}
+
+double pc_cos(double x) {
+    if (!pc_isfinite(x)) return NAN;
+    double r;
+    switch (reduce_quadrant(x, &r)) {
+    case 0: return cos_core(r);
+    case 1: return -sin_core(r);
+    case 2: return -cos_core(r);
+    default: return sin_core(r);
+    }
+}

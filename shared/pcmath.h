@@ -26,5 +26,9 @@ double pc_ldexp(double x, int e);
 double pc_frexp(double x, int *e);
 /* True for finite x (neither inf nor NaN). */
 int pc_isfinite(double x);
+/* Sine and cosine of x radians (range-reduced by 2*pi, then a Taylor polynomial: error
+ * below 1e-15 for |x| < 1e6); NaN for inf or NaN. For camera angles. */
+double pc_sin(double x);
+double pc_cos(double x);
 
 #endif

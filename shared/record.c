@@ -100,6 +100,7 @@ const char *pc_rec_kind_name(uint16_t kind) {
     case PC_REC_EVENT: return "event";
     case PC_REC_BOOK: return "book";
     case PC_REC_METRIC: return "metric";
+    case PC_REC_MESH: return "mesh";
     default: return "unknown";
     }
 }

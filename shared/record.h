@@ -33,6 +33,7 @@ typedef enum pc_rec_kind {
     PC_REC_EVENT = 7,    /* JSON: phase boundaries and notes shown on timelines */
     PC_REC_BOOK = 8,     /* JSON: order-book snapshot (top levels per side, recent trades) */
     PC_REC_METRIC = 9,   /* JSON: scalar samples at one time, {"t":..,"values":{series: value}} */
+    PC_REC_MESH = 10,    /* binary: one frame's triangle mesh, quantized (shared/meshrec.h) */
 } pc_rec_kind_t;
 
 typedef enum pc_rec_enc {

@@ -4,9 +4,12 @@
 
 #include <string.h>
 
+#include "views/backtest_views.h"
 #include "views/latency_anim.h"
+#include "views/volume_views.h"
 #include "views/orderbook_views.h"
 #include "views/ringbuf_views.h"
+#include "views/mdf4_views.h"
 
 static const pc_view_def_t VIEWS[] = {
     {"latency-histogram", "Latency distribution", "ringbuf", 0, pc_view_ringbuf_latency},
@@ -18,6 +21,18 @@ static const pc_view_def_t VIEWS[] = {
     {"throughput-timeline", "Throughput over time", "orderbook", 1, pc_view_orderbook_throughput},
     {"comparison", "Throughput and latency", "orderbook", 0, pc_view_orderbook_comparison},
     {"summary", "Summary", "orderbook", 0, pc_view_orderbook_summary},
+    {"tick-latency-histogram", "Tick latency", "backtest", 0, pc_view_backtest_latency},
+    {"components", "Stages", "backtest", 0, pc_view_backtest_components},
+    {"resources", "CPU and memory", "backtest", 1, pc_view_backtest_resources},
+    {"scalability", "Scalability", "backtest", 0, pc_view_backtest_scalability},
+    {"summary", "Summary", "backtest", 0, pc_view_backtest_summary},
+    {"volume", "Marching cubes", "volume", 1, pc_view_volume},
+    {"frame-times", "Frame times", "volume", 1, pc_view_volume_frame_times},
+    {"summary", "Summary", "volume", 0, pc_view_volume_summary},
+    {"mdf4-throughput", "Throughput with 95% CI", "mdf4", 0, pc_view_mdf4_throughput},
+    {"mdf4-memory", "Peak memory / file size", "mdf4", 0, pc_view_mdf4_memory},
+    {"summary", "Summary", "mdf4", 0, pc_view_mdf4_summary},
+    {"system", "System", NULL, 0, pc_view_system},
 };
 
 const pc_view_def_t *pc_views(size_t *n) {
@@ -38,6 +53,10 @@ const pc_view_def_t *pc_view_find_for(const char *name, const char *suite) {
         if (!any) any = v;
     }
     return generic ? generic : any;
+}
+
+size_t pc_view_scratch_bytes(const char *name, const pc_model_t *m, int w, int h) {
+    return name && strcmp(name, "volume") == 0 ? pc_view_volume_scratch_bytes(m, w, h) : 0;
 }
 
 int pc_view_draw(const char *name, pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st) {

@@ -16,6 +16,15 @@ typedef struct pc_view_state {
     double t_cursor; /* seconds since run start to show up to; < 0 means "everything" */
     float scale;     /* device pixels per CSS pixel (HiDPI): sizes of text and lines scale by it */
     struct pc_font *font; /* caller-created (pc_font_create), reused across frames; NULL draws no text */
+    /* 3D views (volume): the orbit camera. 0 means the view's default for each, so a zeroed
+     * state is a sensible one; yaw in radians added to the default angle, pitch in radians
+     * (clamped to +-1.45), zoom a factor (> 1 closer, clamped to 0.25..8). */
+    float yaw, pitch, zoom;
+    /* Optional caller-owned scratch memory reused across frames (3D views need a z-buffer:
+     * pc_view_scratch_bytes says how much); NULL or too small: the view allocates it for the
+     * frame and frees it again. */
+    void *scratch;
+    size_t scratch_bytes;
 } pc_view_state_t;
 
 /* Draws the view into fb. Returns 0, or a negative PC_E* code (nothing useful drawn). */
@@ -40,5 +49,8 @@ const pc_view_def_t *pc_view_find_for(const char *name, const char *suite);
 /* Looks up (for the model's suite) and draws a view; PC_ENOTFOUND for an unknown name. A NULL
  * st means defaults. */
 int pc_view_draw(const char *name, pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st);
+/* Scratch bytes view `name` would like in pc_view_state_t.scratch for a w x h frame of m (0
+ * for views that need none). */
+size_t pc_view_scratch_bytes(const char *name, const pc_model_t *m, int w, int h);
 
 #endif

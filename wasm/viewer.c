@@ -45,6 +45,9 @@ typedef struct pc_viewer {
     int init_rc;        /* result of the one-time initialisation */
     int inited;
     char *str[4];       /* returned JSON strings, one slot per function (see enum below) */
+    float yaw, pitch, zoom; /* orbit camera of 3D views (pc_viewer_set_camera); 0: defaults */
+    void *scratch;      /* 3D views' z-buffer, grown to pc_view_scratch_bytes, kept across frames */
+    size_t scratch_bytes;
 } pc_viewer_t;
 
 enum { STR_VIEWS, STR_SUMMARY, STR_STATUS, STR_HEADER };
@@ -127,6 +130,33 @@ EMSCRIPTEN_KEEPALIVE const char *pc_viewer_last_error(void) { return V.err.msg; 
 /* The torn-tail warning of the last load_file ("" when the file was whole). Static storage. */
 EMSCRIPTEN_KEEPALIVE const char *pc_viewer_warning(void) { return V.info.truncated ? V.info.warning : ""; }
 
+/* Orbit camera for 3D views (the volume view): yaw and pitch in radians, zoom a factor (see
+ * pc_view_state_t; 0 means the view's default). The page calls it on mouse drag and wheel,
+ * then renders again. Values that are not finite are ignored. */
+EMSCRIPTEN_KEEPALIVE void pc_viewer_set_camera(float yaw, float pitch, float zoom) {
+    if (yaw == yaw && yaw - yaw == 0) V.yaw = yaw;
+    if (pitch == pitch && pitch - pitch == 0) V.pitch = pitch;
+    if (zoom == zoom && zoom - zoom == 0) V.zoom = zoom;
+}
+
+/* Fills the camera and (grown when needed, kept across frames) the scratch memory of a 3D
+ * view; a failed growth leaves the scratch out and the view allocates per frame instead. */
+static void viewer_3d_state(const char *name, int w, int h, pc_view_state_t *st) {
+    st->yaw = V.yaw;
+    st->pitch = V.pitch;
+    st->zoom = V.zoom;
+    size_t need = pc_view_scratch_bytes(name, V.model, w, h);
+    if (need > V.scratch_bytes) {
+        void *p = realloc(V.scratch, need);
+        if (p) {
+            V.scratch = p;
+            V.scratch_bytes = need;
+        }
+    }
+    st->scratch = V.scratch;
+    st->scratch_bytes = V.scratch_bytes;
+}
+
 /* Draws view `name` at w x h device pixels (scale = device pixels per CSS pixel; t_cursor in
  * seconds since run start, < 0 for everything). Returns a pointer to w*h RGBA pixels (valid
  * until the next render or reset), or NULL with last_error() saying why. */
@@ -161,6 +191,7 @@ EMSCRIPTEN_KEEPALIVE uint8_t *pc_viewer_render(const char *name, int w, int h, f
     memset(V.px, 0, (size_t)w * (size_t)h * sizeof *V.px);
     pc_fb_t fb = {.px = V.px, .w = w, .h = h, .stride = w};
     pc_view_state_t st = {.t_cursor = t_cursor, .scale = scale, .font = V.font};
+    viewer_3d_state(name, w, h, &st);
     int r = pc_view_draw(name, &fb, V.model, &st);
     if (r < 0) {
         pc_errf(&V.err, r, "render: view \"%s\" failed: %s", name, pc_strerror(r));
@@ -204,6 +235,7 @@ EMSCRIPTEN_KEEPALIVE double pc_viewer_step_time(double t, int dir) {
     double best = t;
     int have = 0;
     for (size_t i = 0; i < m->n_book; i++) nearer(m->book[i].t, t, dir, &best, &have);
+    for (size_t i = 0; i < m->n_mesh; i++) nearer(m->mesh[i].t, t, dir, &best, &have);
     for (int k = 0; k < m->n_series; k++) {
         const pc_series_t *s = &m->series[k];
         for (size_t i = 0; i < s->n_steps; i++) nearer(s->steps[i].t, t, dir, &best, &have);

@@ -352,6 +352,7 @@
     quickBox.className = 'quick-box';
     const inputs = [];
     for (const p of s.params || []) {
+      if (p.host_path) continue; /* a file on the agent's host: only `perfcast run` sets it */
       const row = document.createElement('div');
       row.className = 'param';
       const id = 'p-' + s.name + '-' + p.name;
@@ -373,6 +374,12 @@
         input.type = 'checkbox';
         input.checked = !!paramValue(p, false);
         input.addEventListener('change', () => { input.dataset.dirty = '1'; });
+      } else if (p.type === 'string') {
+        input.type = 'text';
+        if (p.max_length) input.maxLength = p.max_length;
+        input.value = paramValue(p, false) || '';
+        input.placeholder = 'default';
+        input.addEventListener('input', () => { input.dataset.dirty = '1'; });
       } else {
         input.type = 'number';
         if (p.min !== undefined) input.min = p.min;
@@ -421,6 +428,10 @@
       if (!input.dataset.dirty) continue; /* the agent fills defaults (quick ones under quick) */
       if (input.type === 'checkbox') {
         params[p.name] = input.checked;
+        continue;
+      }
+      if (input.type === 'text') {
+        params[p.name] = input.value;
         continue;
       }
       const v = input.valueAsNumber;
@@ -574,6 +585,7 @@
    * playing, each frame advances the cursor and asks for the next one. */
   function frame() {
     state.frameRequested = false;
+    if (window.PerfcastMf4 && window.PerfcastMf4.active()) return window.PerfcastMf4.draw(); /* a .mf4 owns the canvas */
     const v = state.viewer;
     if (!v) return;
     advancePlayback();
@@ -603,6 +615,44 @@
     canvas.dataset.view = state.view;
     canvas.dataset.cursor = String(cursor);
   }
+
+  /* ------------------------------------------------ orbit camera (3D views: volume) */
+  /* Drag orbits, the wheel zooms, a double click goes back to the default view. The camera
+   * lives in wasm (setCamera); a change forces one redraw. pitch 0 means "default" there, so
+   * a drag never leaves it at exactly 0. */
+  const orbit = { yaw: 0, pitch: 0, zoom: 1, drag: null };
+  const is3d = () => state.view === 'volume';
+  function orbitApply() {
+    if (state.viewer && state.viewer.setCamera) state.viewer.setCamera(orbit.yaw, orbit.pitch, orbit.zoom);
+    state.drawn.version = -1;
+    requestDraw();
+  }
+  canvas.addEventListener('pointerdown', (e) => {
+    if (!is3d() || e.button !== 0) return;
+    orbit.drag = { x: e.clientX, y: e.clientY, yaw: orbit.yaw, pitch: orbit.pitch || 0.5 };
+    canvas.setPointerCapture(e.pointerId);
+  });
+  canvas.addEventListener('pointermove', (e) => {
+    if (!orbit.drag) return;
+    orbit.yaw = orbit.drag.yaw - (e.clientX - orbit.drag.x) * 0.01;
+    const p = Math.max(-1.45, Math.min(1.45, orbit.drag.pitch + (e.clientY - orbit.drag.y) * 0.01));
+    orbit.pitch = p === 0 ? 1e-4 : p;
+    orbitApply();
+  });
+  const endOrbit = () => { orbit.drag = null; };
+  canvas.addEventListener('pointerup', endOrbit);
+  canvas.addEventListener('pointercancel', endOrbit);
+  canvas.addEventListener('wheel', (e) => {
+    if (!is3d()) return;
+    e.preventDefault();
+    orbit.zoom = Math.max(0.25, Math.min(8, orbit.zoom * Math.exp(-e.deltaY * 0.001)));
+    orbitApply();
+  }, { passive: false });
+  canvas.addEventListener('dblclick', () => {
+    if (!is3d()) return;
+    orbit.yaw = 0; orbit.pitch = 0; orbit.zoom = 1;
+    orbitApply();
+  });
 
   /* The canvas backing store is CSS size x devicePixelRatio, so text and lines are drawn at
    * the screen's real resolution (the views scale their sizes by `scale`). */
@@ -1049,6 +1099,15 @@
 
   /* ---------------------------------------------------------------- result files */
 
+  /* What www/mf4.js needs from the page while it shows a .mf4 file. */
+  function mf4Hooks() {
+    return {
+      canvas, showBanner, hideBanner,
+      sizeOf: () => ({ w: state.device.w, hgt: state.device.h, dpr: window.devicePixelRatio || 1 }),
+      onClose: () => { state.drawn.version = -1; requestDraw(); },
+    };
+  }
+
   async function openFile(file) {
     if (!file) return;
     if (!state.viewer) {
@@ -1068,6 +1127,12 @@
     }
     cancelRecording();
     resetPlayback();
+    /* an MDF 4 measurement file (magic "MDF     "): www/mf4.js shows its channels */
+    if (window.PerfcastMf4 && window.PerfcastMf4.isMdf(bytes)) {
+      window.PerfcastMf4.open(state.viewer.m, bytes, file.name, mf4Hooks());
+      return;
+    }
+    if (window.PerfcastMf4 && window.PerfcastMf4.active()) window.PerfcastMf4.close();
     let r;
     try {
       r = state.viewer.loadFile(bytes, file.name);

@@ -95,6 +95,11 @@
       return new Uint8ClampedArray(this.m.HEAPU8.buffer, ptr, w * h * 4);
     }
 
+    /* Sets the orbit camera of 3D views (yaw, pitch in radians; zoom factor; 0 = default). */
+    setCamera(yaw, pitch, zoom) {
+      if (this.m._pc_viewer_set_camera) this.m._pc_viewer_set_camera(yaw, pitch, zoom);
+    }
+
     /* Changes whenever a record is applied or the model is reset. */
     modelVersion() {
       return this.m._pc_viewer_model_version();

@@ -375,6 +375,8 @@ async def test_bad_messages():
                                   "params": {num["name"]: num["max"] * 10 + 1, "quick": True}}, num["name"]),
                 ("not a number", {"type": "start", "suite": "ringbuf", "params": {num["name"]: "lots"}}, num["name"]),
                 ("params not an object", {"type": "start", "suite": "ringbuf", "params": [1]}, "params"),
+                ("host file from a client", {"type": "start", "suite": "backtest",
+                                             "params": {"input": "/etc/passwd"}}, "agent's host"),
                 ("stop without run", {"type": "stop", "run_id": "x"}, "no run"),
                 ("oversized", json.dumps({"type": "list", "pad": "x" * (70 * 1024)}), "too large"),
                 ("binary", b"\x01\x02\x03", "binary"),

@@ -268,6 +268,21 @@ async function main() {
   for (const more of (args.more || '').split(',').filter(Boolean)) await cursorTests(viewer, more);
   viewer.loadFile(fixture, fixtureName);
 
+  if (views.some((v) => v.name === 'volume')) {
+    /* the orbit camera (mouse drag / wheel in the page): changes the picture, and 0s bring
+     * back the default frame that matched native above */
+    await test('set_camera_should_orbit_the_volume_view_and_restore_the_default', () => {
+      const a = Uint8Array.from(viewer.render('volume', 400, 300, 1, -1));
+      viewer.setCamera(1.2, 0.9, 1.5);
+      const b = Uint8Array.from(viewer.render('volume', 400, 300, 1, -1));
+      viewer.setCamera(0, 0, 0);
+      const c = Uint8Array.from(viewer.render('volume', 400, 300, 1, -1));
+      check(distinctColours(b) >= 3, 'orbited frame is blank');
+      check(Buffer.compare(Buffer.from(a), Buffer.from(b)) !== 0, 'the camera did not change the frame');
+      check(Buffer.compare(Buffer.from(a), Buffer.from(c)) === 0, 'the default camera was not restored');
+    });
+  }
+
   await test('render_should_redraw_identically_after_resize', () => {
     /* the framebuffer is reused across sizes: a shrink then grow must not leave stale bytes */
     const v = views[0].name;
