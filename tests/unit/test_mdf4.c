@@ -550,7 +550,7 @@ static pc_model_t *run_suite(const char *overrides, char *status, size_t cap) {
 
 static void mdf4_suite_should_time_every_op_and_check_integrity(void) {
     char status[16];
-    pc_model_t *m = run_suite("{\"sizes\": 0.2, \"iterations\": 2}", status, sizeof status);
+    pc_model_t *m = run_suite("{\"sizes\": \"0.2\", \"iterations\": 2}", status, sizeof status);
     PC_CHECK(m != NULL);
     PC_CHECK_EQ_STR(status, "ok");
     PC_CHECK(m->summary != NULL);
@@ -572,6 +572,14 @@ static void mdf4_suite_should_time_every_op_and_check_integrity(void) {
     PC_CHECK(pc_view_draw("mdf4-memory", &fb, m, NULL) == 0);
     PC_CHECK(pc_view_draw("summary", &fb, m, NULL) == 0);
     pc_model_destroy(m);
+    /* a bad size list is refused before any run */
+    const pc_suite_t *s = pc_suite_find("mdf4");
+    cJSON *ov = cJSON_Parse("{\"sizes\": \"1,x\"}");
+    pc_errbuf_t err;
+    cJSON *p = pc_suite_params(s, ov, 0, &err);
+    cJSON_Delete(ov);
+    PC_CHECK(p == NULL);
+    PC_CHECK(msg_is(err.msg, "parameter sizes: \"1,x\": sizes are MB in [0.01, 10000], comma-separated"));
 }
 
 static void mf4_plot_should_draw_traces_in_the_zoom_window(void) {

@@ -1,8 +1,7 @@
 /* mdf4.c — the mdf4 suite: how fast perfcast's MDF 4 library writes, parses and reads .mf4
  * files, with confidence intervals and the memory each operation needs.
  *
- * Per file size (1, 10, 100 MB by default: `sizes` is the largest, every decade below it
- * runs too), on a generated file of the chosen pattern (shared/mdf4/mdf4_gen.h):
+ * Per file size (`sizes`, default 1, 10, 100 MB; --quick 1, 2 MB), on a generated file of the chosen pattern (shared/mdf4/mdf4_gen.h):
  *   write        the records (generated in memory beforehand) streamed through the writer
  *                to a new file, page cache, no fsync      write_fsync  the same plus fsync
  *   parse        open: ID, HD, DG/CG/CN/CC/TX walk, data block list
@@ -462,11 +461,39 @@ static int run_size(mctx_t *c, double size_mb, op_stats_t *st, double frac0, dou
 
 /* ---- the suite ---- */
 
-static int sizes_of(double max_mb, double *out) {
+/* The file sizes of a run: the `sizes` list ("1,10,100"), or when it is empty every decade
+ * 1, 10, 100 ... below `max_size_mb` and that size. Returns the count, or PC_EINVAL with err. */
+static int sizes_of(const cJSON *params, double *out, pc_errbuf_t *err) {
+    const char *list = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(params, "sizes"));
     int n = 0;
+    if (list && list[0]) {
+        const char *p = list;
+        while (*p) {
+            char *end;
+            double v = strtod(p, &end);
+            if (end == p || !(v >= 0.01 && v <= 10000))
+                return pc_errf(err, PC_EINVAL, "parameter sizes: \"%s\": sizes are MB in [0.01, 10000], comma-separated",
+                               list);
+            if (n == MAX_SIZES) return pc_errf(err, PC_EINVAL, "parameter sizes: at most %d sizes", MAX_SIZES);
+            for (int i = 0; i < n; i++)
+                if (out[i] == v) return pc_errf(err, PC_EINVAL, "parameter sizes: %g appears twice", v);
+            out[n++] = v;
+            p = end;
+            if (*p == ',') p++;
+            else if (*p) return pc_errf(err, PC_EINVAL, "parameter sizes: unexpected '%c' in \"%s\"", *p, list);
+        }
+        return n;
+    }
+    double max_mb = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(params, "max_size_mb"));
     for (double s = 1; s < max_mb * 0.999 && n < MAX_SIZES - 1; s *= 10) out[n++] = s;
     out[n++] = max_mb;
     return n;
+}
+
+static int mdf4_check(const cJSON *params, pc_errbuf_t *err) {
+    double sizes[MAX_SIZES];
+    int n = sizes_of(params, sizes, err);
+    return n < 0 ? n : 0;
 }
 
 static void size_key(char *buf, size_t cap, const char *what, double mb) {
@@ -499,7 +526,13 @@ static int mdf4_run(pc_run_t *run) {
     snprintf(c->path, sizeof c->path, "%s/bench.mf4", c->dir);
     snprintf(c->idx_path, sizeof c->idx_path, "%s/bench.mf4.idx", c->dir);
     double sizes[MAX_SIZES];
-    int n_sizes = sizes_of(pc_run_param_double(run, "sizes"), sizes);
+    pc_errbuf_t perr;
+    int n_sizes = sizes_of(pc_run_params(run), sizes, &perr);
+    if (n_sizes < 0) {
+        rmdir(c->dir);
+        free(c);
+        return pc_run_fail(run, PC_EINVAL, "%s", perr.msg);
+    }
     op_stats_t (*st)[N_OPS] = c->st; /* zeroed by calloc */
     int r = 0, done = 0;
     /* time grows with size: weight progress by it */
@@ -568,8 +601,10 @@ static int mdf4_run(pc_run_t *run) {
 }
 
 static const pc_param_def_t mdf4_params[] = {
-    {"sizes", PC_PARAM_DOUBLE, 100, 2, 0.01, 10000, "MB",
-     "largest file size in MB (10^6 bytes); every decade 1, 10, 100 ... below it runs too"},
+    {"sizes", PC_PARAM_STRING, 0, 0, 0, 200, "MB",
+     "file sizes in MB (10^6 bytes), comma-separated, e.g. 1,10,100; empty: every decade up to max_size_mb"},
+    {"max_size_mb", PC_PARAM_DOUBLE, 100, 2, 0.01, 10000, "MB",
+     "with sizes empty: the largest file; every decade 1, 10, 100 ... below it runs too"},
     {"iterations", PC_PARAM_INT, 5, 3, 2, MAX_ITER, "runs", "timed runs per operation after one warm-up"},
     {"pattern", PC_PARAM_INT, 0, 0, 0, 1, "", "signals: 0 automotive (RPM, Speed, Gear ...), 1 industrial (Pressure, Flow, Vibration ...)"},
     {"cold", PC_PARAM_BOOL, 1, 1, 0, 1, "", "run the cold index read (page cache evicted before each run)"},
@@ -600,5 +635,6 @@ const pc_suite_t pc_suite_mdf4 = {
     .views = mdf4_views,
     .series = mdf4_series,
     .n_series = sizeof mdf4_series / sizeof mdf4_series[0],
+    .check = mdf4_check,
     .run = mdf4_run,
 };
