@@ -109,8 +109,10 @@ static int derive_case(int8_t out[MC_MAX_ENTRIES], int c, int flip) {
     for (int start = 0; start < 12; start++) {
         if (next[start] < 0 || seen[start]) continue;
         int loop[12], len = 0;
-        for (int e = start; !seen[e]; e = next[e]) {
+        /* follow the loop until it closes; a dead end (-1) means the case has no closed loop */
+        for (int e = start;; e = next[e]) {
             if (e < 0 || len == 12) return -1;
+            if (seen[e]) break;
             seen[e] = 1;
             loop[len++] = e;
         }
