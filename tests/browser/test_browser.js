@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /* test_browser.js — the page in headless Chromium (Debian's, driven by playwright-core).
  *
- *   node test_browser.js --case live|static|token|orderbook --perfcast BIN --www DIR --fixture FILE --out DIR
+ *   node test_browser.js --case live|static|token|orderbook|volume --perfcast BIN --www DIR --fixture FILE --out DIR
  *
  * live    `perfcast agent` on a free loopback port with a temp record dir: the page starts
  *         ringbuf by itself on a fresh agent, Stop works, a quick run started from the form
@@ -16,6 +16,10 @@
  * orderbook  agent: a quick orderbook run started from its card (the page knows nothing of
  *         the suite) is followed live, then its depth animation is scrubbed and played and
  *         its frames change; its latency animation changes with the cursor too.
+ *
+ * volume  agent: a quick (paced) volume run started from its card draws meshes while it is
+ *         live; after the run the volume view's orbit camera turns (drag), zooms (wheel) and
+ *         resets (double click) the picture without moving the time cursor.
  *
  * Screenshots land in --out: look at them, what the user sees is part of the test. Every
  * process started here is killed on the way out. Prints "N passed, N failed". */
@@ -62,10 +66,16 @@ try {
 let passed = 0, failed = 0;
 const cleanups = [];
 function onCleanup(fn) { cleanups.push(fn); }
+/* Every step is bounded: a browser or server that will not close must not turn a finished
+ * test into a ctest timeout. */
+const CLEANUP_STEP_MS = 10000;
 async function cleanup() {
   while (cleanups.length) {
     const fn = cleanups.pop();
-    try { await fn(); } catch (e) { /* keep cleaning */ }
+    let timer;
+    const late = new Promise((r) => { timer = setTimeout(() => { console.log('     (a cleanup step timed out)'); r(); }, CLEANUP_STEP_MS); });
+    try { await Promise.race([Promise.resolve().then(fn), late]); } catch (e) { /* keep cleaning */ }
+    clearTimeout(timer);
   }
 }
 
@@ -785,8 +795,167 @@ async function caseOrderbook() {
   });
 }
 
+/* Counts the canvas pixels that belong to the volume view's shaded surface: its blues
+ * (blue well above red and above green, and bright enough), which the dark background, the
+ * grey bounding box, the text and the green accent never reach. Also says what the canvas
+ * shows and at which cursor. */
+async function meshPixels(page) {
+  return page.evaluate(() => {
+    const c = document.getElementById('view');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let mesh = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 2] >= 100 && d[i + 2] - d[i] >= 60 && d[i + 2] > d[i + 1]) mesh++;
+    return { mesh, total: c.width * c.height, view: c.dataset.view, cursor: c.dataset.cursor,
+      status: document.getElementById('run-status').dataset.status };
+  });
+}
+
+/* Waits for the volume view to show a frame other than `hash` (a camera change forces a
+ * redraw in the next animation frame). Returns the new hash. */
+async function nextVolumeHash(page, hash, what) {
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    const h = await canvasHash(page);
+    check(h.view === 'volume', `${what}: the canvas shows ${h.view}, not volume`);
+    if (h.hash !== hash) return h;
+    check(Date.now() < deadline, `${what}: the volume view did not change (still ${hash})`);
+    await page.waitForTimeout(30);
+  }
+}
+
+/* A quick volume run through the agent: its meshes reach the page while it runs and the
+ * volume view draws them; the orbit camera (drag, wheel, double click) turns the picture
+ * without moving the time cursor. */
+async function caseVolume() {
+  const agent = await startAgent([]);
+  const browser = await launch();
+  const page = await openPage(browser, agent.url + '?autostart=0');
+  const card = '.suite[data-suite="volume"]';
+
+  await step('volume_page_should_run_a_quick_volume_from_its_card_and_draw_meshes_live', async () => {
+    await page.waitForSelector('#conn[data-state="connected"]', { timeout: 15000 });
+    await page.waitForSelector(card, { timeout: 15000 }).catch(() => {
+      throw new Error('the agent lists no volume suite');
+    });
+    await page.waitForSelector(`${card} .start:not([disabled])`, { timeout: 30000 });
+    await page.check(`${card} .quick-box`);
+    /* flat out a quick run lasts ~0.1 s, too short to watch; paced it lasts its 24 frames
+     * at 30 fps, long enough for the page to receive and draw meshes before run_finished */
+    await page.check(`${card} input[name="pace"]`);
+    /* Watches every animation frame while the run is live: selects the volume tab as soon
+     * as it exists (a user's click) and keeps the most mesh pixels drawn while "running". */
+    await page.evaluate(() => {
+      const probe = window.pcVolumeProbe = { liveMesh: 0, liveFrames: 0, sawRunning: false };
+      const tick = () => {
+        const status = document.getElementById('run-status').dataset.status;
+        if (status === 'running') {
+          probe.sawRunning = true;
+          const tab = document.querySelector('#tabs .tab[data-view="volume"]');
+          if (tab && tab.getAttribute('aria-selected') !== 'true' && !tab.disabled) tab.click();
+          const c = document.getElementById('view');
+          if (c.dataset.view === 'volume' && c.width > 0) {
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let mesh = 0;
+            for (let i = 0; i < d.length; i += 4) if (d[i + 2] >= 100 && d[i + 2] - d[i] >= 60 && d[i + 2] > d[i + 1]) mesh++;
+            probe.liveFrames++;
+            probe.liveMesh = Math.max(probe.liveMesh, mesh);
+          }
+        }
+        if (status !== 'ok' && status !== 'error' && status !== 'stopped') requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    await page.click(`${card} .start`);
+    await waitRunStatus(page, ['running', 'ok'], 15000);
+    if (await page.getAttribute('#run-status', 'data-status') === 'running') {
+      await page.waitForFunction(() => document.querySelector('#tabs .tab[data-view="volume"]'), null, { timeout: 10000 }).catch(() => {});
+      if (await page.getAttribute('#run-status', 'data-status') === 'running') {
+        await showView(page, 'volume').catch(() => {}); /* the run may end meanwhile */
+        const st = await transportState(page);
+        if (await page.getAttribute('#run-status', 'data-status') === 'running')
+          check(st === 'live', 'transport during the live volume run: ' + st);
+        await page.screenshot({ path: path.join(args.out, 'volume-live.png') });
+      }
+    }
+    const end = await waitRunStatus(page, ['ok', 'stopped', 'error', 'disconnected'], RUN_TIMEOUT_MS);
+    check(end === 'ok', 'quick volume ended "' + end + '": ' + await text(page, '#banner-text'));
+    const probe = await page.evaluate(() => window.pcVolumeProbe);
+    if (!probe.sawRunning || probe.liveFrames === 0) {
+      console.log('     (run ended before a live volume frame could be checked)');
+    } else {
+      const total = (await canvasStats(page)).total;
+      console.log(`     live: ${probe.liveFrames} volume frames drawn while running, up to ${probe.liveMesh} mesh pixels`);
+      check(probe.liveMesh > total * 0.01, `no mesh drawn while the run was live (at most ${probe.liveMesh} of ${total} mesh pixels in ${probe.liveFrames} frames)`);
+    }
+    const views = await page.$$eval('#tabs .tab', (bs) => bs.map((b) => b.dataset.view));
+    console.log('     views: ' + views.join(', '));
+    check(views.includes('volume'), 'no volume tab');
+    check(await page.$('#tabs .tab.animated[data-view="volume"]'), 'volume is not marked animated');
+  });
+
+  let first = null;
+  await step('volume_page_should_draw_the_finished_runs_mesh', async () => {
+    await showView(page, 'volume');
+    await page.waitForTimeout(100);
+    const st = await canvasStats(page);
+    check(st.w > 100 && st.h > 100, `canvas is ${st.w}x${st.h}`);
+    check(st.nonBg > st.total * 0.05, `only ${st.nonBg} of ${st.total} pixels differ from the background ${st.bg}`);
+    check(st.colours > 50, `only ${st.colours} colours: no shaded surface`);
+    const m = await meshPixels(page);
+    console.log(`     ${m.mesh} mesh pixels of ${m.total}, ${st.nonBg} non-background, ${st.colours} colours`);
+    check(m.mesh > m.total * 0.02, `only ${m.mesh} of ${m.total} pixels are the mesh's blue`);
+    first = await canvasHash(page);
+    check(first.view === 'volume', 'canvas shows ' + first.view);
+  });
+
+  await step('volume_page_should_orbit_on_drag_zoom_on_wheel_and_reset_on_double_click', async () => {
+    check(first, 'no first frame');
+    const box = await page.locator('#view').boundingBox();
+    check(box && box.width > 100, 'canvas not laid out: ' + JSON.stringify(box));
+    const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+    await page.mouse.move(cx, cy);
+    await page.mouse.down();
+    for (let i = 1; i <= 8; i++) await page.mouse.move(cx + i * 20, cy + i * 6);
+    await page.mouse.up();
+    const orbited = await nextVolumeHash(page, first.hash, 'drag');
+    check(orbited.cursor === first.cursor, `the drag moved the time cursor from ${first.cursor} to ${orbited.cursor}`);
+    const om = await meshPixels(page);
+    check(om.mesh > om.total * 0.02, `after the drag only ${om.mesh} mesh pixels`);
+    await page.screenshot({ path: path.join(args.out, 'volume-orbit.png') });
+    console.log(`     drag: ${first.hash} -> ${orbited.hash} (cursor ${orbited.cursor}, ${om.mesh} mesh pixels)`);
+
+    await page.mouse.move(cx, cy);
+    await page.mouse.wheel(0, -400); /* zoom in */
+    const zoomed = await nextVolumeHash(page, orbited.hash, 'wheel');
+    check(zoomed.hash !== first.hash, 'the zoomed frame equals the first one');
+    check(zoomed.cursor === first.cursor, `the wheel moved the time cursor from ${first.cursor} to ${zoomed.cursor}`);
+    const zm = await meshPixels(page);
+    check(zm.mesh > om.mesh, `zooming in did not make the mesh larger (${om.mesh} -> ${zm.mesh} pixels)`);
+    await page.screenshot({ path: path.join(args.out, 'volume-zoom.png') });
+    console.log(`     wheel: ${orbited.hash} -> ${zoomed.hash} (${zm.mesh} mesh pixels)`);
+
+    await page.mouse.dblclick(cx, cy);
+    await page.waitForFunction((want) => {
+      const c = document.getElementById('view');
+      const d = new Uint32Array(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.buffer);
+      let h = 0x811c9dc5;
+      for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619) >>> 0;
+      return h.toString(16) === want;
+    }, first.hash, { timeout: 10000 }).catch(async () => {
+      throw new Error(`a double click did not return to the first frame ${first.hash} (shows ${(await canvasHash(page)).hash})`);
+    });
+    check(await cursorOf(page) === Number(first.cursor), 'the double click moved the time cursor');
+    console.log(`     double click: back to ${first.hash}`);
+  });
+
+  await step('volume_page_should_raise_no_uncaught_errors', async () => {
+    check(page.pageErrors.length === 0, 'page errors: ' + page.pageErrors.join('; '));
+  });
+}
+
 async function main() {
-  const cases = { static: caseStatic, live: caseLive, token: caseToken, orderbook: caseOrderbook };
+  const cases = { static: caseStatic, live: caseLive, token: caseToken, orderbook: caseOrderbook,
+    volume: caseVolume };
   const fn = cases[args.case];
   check(fn, 'unknown --case ' + args.case);
   await fn();
