@@ -218,9 +218,12 @@ static int inflate_block(pc_mf4_file_t *f, size_t bi, pc_errbuf_t *err) {
                        "inflate to %zu bytes", pc_mf4_name(f), (unsigned long long)b->offset, n);
     if (b->zip_type == 1) {
         /* transposition: the first rows*cols bytes were stored column by column */
+        /* cols (zip_param, non-zero when read) may exceed the data: then no full row exists,
+         * nothing was transposed, and looping over 2^32 empty columns must not happen */
         size_t cols = b->zip_param, rows = n / cols;
-        for (size_t c = 0; c < cols; c++)
-            for (size_t r = 0; r < rows; r++) f->zbuf[r * cols + c] = f->ztr[c * rows + r];
+        if (rows)
+            for (size_t c = 0; c < cols; c++)
+                for (size_t r = 0; r < rows; r++) f->zbuf[r * cols + c] = f->ztr[c * rows + r];
         memcpy(f->zbuf + rows * cols, f->ztr + rows * cols, n - rows * cols);
     }
     f->z_block = bi;
