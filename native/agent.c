@@ -15,6 +15,7 @@
 #include "agent.h"
 
 #include "agent_auth.h"
+#include "agent_rest.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -82,6 +83,8 @@ struct pc_agent {
 
     struct lws_protocols protocols[3];
     struct lws_http_mount mount;
+    struct lws_http_mount api_mount, prom_mount; /* the REST API, answered by cb_http */
+    pc_rest_t *rest;
     struct lws_protocol_vhost_options mime_wasm;
     struct lws_protocol_vhost_options headers[6];
 
@@ -553,6 +556,27 @@ static void refuse_upgrade(pc_agent_t *a, struct lws *wsi, int status, const cha
 }
 
 static int cb_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len) {
+    if (reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED) {
+        /* New records: keep the REST model current (bounded work; more wakes us again). */
+        struct lws_context *ctx = lws_get_context(wsi);
+        pc_agent_t *a = ctx ? lws_context_user(ctx) : NULL;
+        if (a && a->rest && pc_rest_sync(a->rest, a->current)) lws_cancel_service(a->ctx);
+        return 0;
+    }
+    if (reason == LWS_CALLBACK_HTTP) {
+        pc_agent_t *a = lws_context_user(lws_get_context(wsi));
+        char *uri = NULL;
+        int uri_len = 0;
+        if (lws_http_get_uri_and_method(wsi, &uri, &uri_len) < 0) uri = NULL;
+        char path[16];
+        int n = uri && uri_len > 0 ? (uri_len < (int)sizeof path ? uri_len : (int)sizeof path - 1) : 0;
+        if (n) memcpy(path, uri, (size_t)n);
+        path[n] = '\0';
+        if (a->rest && (pc_rest_owns(path) || !strncmp(path, "/api/", 5))) {
+            pc_rest_sync(a->rest, a->current);
+            return pc_rest_serve(a->rest, wsi, a->token);
+        }
+    }
     if (reason == LWS_CALLBACK_HTTP_CONFIRM_UPGRADE) {
         pc_agent_t *a = lws_context_user(lws_get_context(wsi));
         if (!in || strcasecmp((const char *)in, "websocket") != 0) return -1; /* no h2c */
@@ -692,6 +716,12 @@ pc_agent_t *pc_agent_create(const pc_agent_config_t *cfg, pc_errbuf_t *err) {
     a->on_client = cfg->on_client;
     a->ud = cfg->ud;
 
+    if (!(a->rest = pc_rest_create(cfg->baseline_file, err))) {
+        free(a->txbuf);
+        free(a);
+        return NULL;
+    }
+
     cJSON *sys = pc_sysinfo_collect();
     a->system_json = sys ? cJSON_PrintUnformatted(sys) : NULL;
     cJSON_Delete(sys);
@@ -703,6 +733,17 @@ pc_agent_t *pc_agent_create(const pc_agent_config_t *cfg, pc_errbuf_t *err) {
 
     /* lws 4.1's MIME table has no .wasm; browsers need application/wasm to stream-compile. */
     a->mime_wasm = (struct lws_protocol_vhost_options){NULL, NULL, ".wasm", "application/wasm"};
+    /* The REST API: callback mounts ahead of the static files (lws picks the longest match). */
+    a->api_mount.mountpoint = "/api";
+    a->api_mount.mountpoint_len = 4;
+    a->api_mount.origin = "http";
+    a->api_mount.origin_protocol = LWSMPRO_CALLBACK;
+    a->api_mount.mount_next = &a->prom_mount;
+    a->prom_mount.mountpoint = "/metrics";
+    a->prom_mount.mountpoint_len = 8;
+    a->prom_mount.origin = "http";
+    a->prom_mount.origin_protocol = LWSMPRO_CALLBACK;
+    a->prom_mount.mount_next = a->has_www ? &a->mount : NULL;
     a->mount.mountpoint = "/";
     a->mount.mountpoint_len = 1;
     a->mount.origin = a->www_dir;
@@ -745,7 +786,7 @@ pc_agent_t *pc_agent_create(const pc_agent_config_t *cfg, pc_errbuf_t *err) {
     info.iface = a->host;
     info.port = cfg->port;
     info.protocols = a->protocols;
-    info.mounts = a->has_www ? &a->mount : NULL;
+    info.mounts = &a->api_mount;
     info.headers = &a->headers[0];
     info.user = a;
     info.keepalive_timeout = 5;
@@ -810,6 +851,7 @@ void pc_agent_destroy(pc_agent_t *a) {
     if (a->ctx) lws_context_destroy(a->ctx); /* closes clients: LWS_CALLBACK_CLOSED frees them */
     a->ctx = NULL;
     pc_runlog_unref(a->current);
+    pc_rest_destroy(a->rest);
     if (a->system_json) cJSON_free(a->system_json);
     free(a->txbuf);
     free(a);

@@ -41,6 +41,9 @@ typedef struct pc_agent_config {
     /* Called on the loop thread when a WebSocket client has connected; may be NULL. */
     void (*on_client)(void *ud);
     void *ud;
+    /* A result file whose metric series' final values are the REST API's regression
+     * baseline (NULL: the previous finished run of the same suite). */
+    const char *baseline_file;
 } pc_agent_config_t;
 
 /* Creates the agent and binds its listening socket. Strings in cfg are copied. Returns NULL

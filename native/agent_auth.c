@@ -87,30 +87,18 @@ static void host_part(const char *hostport, char *out, size_t cap) {
     out[n] = '\0';
 }
 
-int pc_agent_check_upgrade(struct lws *wsi, const char *token, int n_clients, const char **why) {
+int pc_agent_check_access(struct lws *wsi, const char *token, const char **why) {
     char buf[512];
-    if (n_clients >= PC_AGENT_MAX_CLIENTS) {
-        *why = "too many viewers connected";
-        return HTTP_STATUS_SERVICE_UNAVAILABLE;
-    }
-    /* Only our subprotocol: lws would otherwise bind a protocol-less client to the HTTP one. */
-    header_copy(wsi, WSI_TOKEN_PROTOCOL, buf, sizeof buf);
-    int has_proto = 0;
-    for (char *save = NULL, *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
-        if (!strcmp(t, PC_AGENT_PROTOCOL)) has_proto = 1;
-    if (!has_proto) {
-        *why = "WebSocket subprotocol " PC_AGENT_PROTOCOL " required";
-        return HTTP_STATUS_BAD_REQUEST;
-    }
     char host[256], origin[256];
     header_copy(wsi, WSI_TOKEN_HOST, host, sizeof host);
     header_copy(wsi, WSI_TOKEN_ORIGIN, origin, sizeof origin);
     /* Browsers always send Origin: a page from another site must not drive this agent
-     * (cross-site WebSocket hijacking). Non-browser clients send none. */
+     * (cross-site WebSocket hijacking, or reading results with a stolen token). Non-browser
+     * clients send none. */
     if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) > 0) {
         const char *auth = strstr(origin, "://");
         if (!auth || !host[0] || strcasecmp(auth + 3, host) != 0) {
-            *why = "cross-origin WebSocket refused";
+            *why = "cross-origin request refused";
             return HTTP_STATUS_FORBIDDEN;
         }
     }
@@ -135,4 +123,25 @@ int pc_agent_check_upgrade(struct lws *wsi, const char *token, int n_clients, co
     }
     *why = "missing or wrong token";
     return HTTP_STATUS_UNAUTHORIZED;
+}
+
+int pc_agent_check_upgrade(struct lws *wsi, const char *token, int n_clients, const char **why) {
+    char buf[512];
+    if (n_clients >= PC_AGENT_MAX_CLIENTS) {
+        *why = "too many viewers connected";
+        return HTTP_STATUS_SERVICE_UNAVAILABLE;
+    }
+    /* Only our subprotocol: lws would otherwise bind a protocol-less client to the HTTP one. */
+    header_copy(wsi, WSI_TOKEN_PROTOCOL, buf, sizeof buf);
+    int has_proto = 0;
+    for (char *save = NULL, *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
+        if (!strcmp(t, PC_AGENT_PROTOCOL)) has_proto = 1;
+    if (!has_proto) {
+        *why = "WebSocket subprotocol " PC_AGENT_PROTOCOL " required";
+        return HTTP_STATUS_BAD_REQUEST;
+    }
+    int r = pc_agent_check_access(wsi, token, why);
+    if (r == HTTP_STATUS_FORBIDDEN && !strcmp(*why, "cross-origin request refused"))
+        *why = "cross-origin WebSocket refused";
+    return r;
 }

@@ -34,7 +34,7 @@ typedef struct serve_opts {
 
 static void agent_usage(FILE *out) {
     fprintf(out,
-            "usage: perfcast agent [--listen HOST:PORT] [--token T] [--record-dir DIR]\n\n"
+            "usage: perfcast agent [--listen HOST:PORT] [--token T] [--record-dir DIR] [--baseline FILE]\n\n"
             "Serves the viewer on http://HOST:PORT/ and runs suites for it over a WebSocket\n"
             "(subprotocol %s). One run at a time; every run is saved to DIR.\n\n"
             "  --listen HOST:PORT  address to listen on (default %s:%d; port 0 picks a free one)\n"
@@ -43,6 +43,9 @@ static void agent_usage(FILE *out) {
             "                      Required when HOST is not a loopback address.\n"
             "  --record-dir DIR    where result files go (default: $XDG_DATA_HOME/perfcast/runs\n"
             "                      or ~/.local/share/perfcast/runs)\n"
+            "  --baseline FILE     a result file whose metrics' final values are the baseline of\n"
+            "                      GET /api/performance/regressions (default: the previous\n"
+            "                      finished run of the same suite)\n"
             "  -h, --help          this help\n\n"
             "Ctrl-C (or SIGTERM) stops a running run cleanly, so its file is complete, then exits.\n"
             "The viewer's static files are served without a token (they are public code); the\n"
@@ -216,7 +219,7 @@ static int finish_opts(serve_opts_t *o) {
 
 int pc_cmd_agent(int argc, char **argv) {
     serve_opts_t o = {.cmd = "agent", .host = PC_AGENT_DEFAULT_HOST, .port = PC_AGENT_DEFAULT_PORT};
-    const char *record_dir = NULL;
+    const char *record_dir = NULL, *baseline = NULL;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
         int m;
@@ -233,6 +236,9 @@ int pc_cmd_agent(int argc, char **argv) {
         } else if ((m = flag_value(argc, argv, &i, "--record-dir", &v))) {
             if (m < 0 || !v[0]) return pc_cli_usage_error("agent", "--record-dir needs a directory");
             record_dir = v;
+        } else if ((m = flag_value(argc, argv, &i, "--baseline", &v))) {
+            if (m < 0 || !v[0]) return pc_cli_usage_error("agent", "--baseline needs a result file");
+            baseline = v;
         } else {
             return pc_cli_usage_error("agent", "unknown option '%s'", argv[i]);
         }
@@ -253,7 +259,7 @@ int pc_cmd_agent(int argc, char **argv) {
         return 1;
     }
     o.record_dir = dir;
-    pc_agent_config_t cfg = {.record_dir = dir};
+    pc_agent_config_t cfg = {.record_dir = dir, .baseline_file = baseline};
     return serve(&o, &cfg);
 }
 

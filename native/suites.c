@@ -9,6 +9,7 @@
 extern const pc_suite_t pc_suite_ringbuf;
 extern const pc_suite_t pc_suite_orderbook;
 extern const pc_suite_t pc_suite_volume;
+extern const pc_suite_t pc_suite_fractal;
 extern const pc_suite_t pc_suite_backtest;
 extern const pc_suite_t pc_suite_mdf4;
 
@@ -16,6 +17,7 @@ static const pc_suite_t *const suites[] = {
     &pc_suite_ringbuf,
     &pc_suite_orderbook,
     &pc_suite_volume,
+    &pc_suite_fractal,
     &pc_suite_backtest,
     &pc_suite_mdf4,
 };

@@ -12,6 +12,7 @@ pkgs=(build-essential cmake pkg-config libwebsockets-dev libcjson-dev libstb-dev
 if [ "$mode" = test ]; then
   pkgs+=(chromium python3-websockets ffmpeg python3-skimage python3-numpy)
   pkgs+=(clang-14 libclang-rt-14-dev)  # libFuzzer for the fuzz_mdf4 ctest (tests/fuzz/)
+  pkgs+=(python3-prometheus-client)  # strict Prometheus text parser for tests/e2e/test_rest.py
 fi
 
 missing=()

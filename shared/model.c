@@ -28,12 +28,19 @@ void pc_model_destroy(pc_model_t *m) {
     free(m->book);
     free(m->mesh);
     free(m->mesh_bytes);
+    free(m->img);
+    free(m->img_bytes);
     free(m);
 }
 
 void pc_model_reset(pc_model_t *m) {
     cJSON_Delete(m->header);
     cJSON_Delete(m->summary);
+    cJSON_Delete(m->calls);
+    pc_img_frame_t *img = m->img;
+    size_t cap_img = m->cap_img;
+    uint8_t *img_bytes = m->img_bytes;
+    size_t img_cap = m->img_cap;
     /* keep the series' buffers: a viewer resets on every run and should not churn memory */
     pc_series_t keep[PC_MODEL_MAX_SERIES];
     memcpy(keep, m->series, sizeof keep);
@@ -50,6 +57,10 @@ void pc_model_reset(pc_model_t *m) {
     m->mesh_bytes = mesh_bytes;
     m->mesh_cap = mesh_cap;
     m->mesh_stride = 1;
+    m->img = img;
+    m->cap_img = cap_img;
+    m->img_bytes = img_bytes;
+    m->img_cap = img_cap;
     for (int i = 0; i < PC_MODEL_MAX_SERIES; i++) {
         pc_series_t *s = &m->series[i];
         s->hist = keep[i].hist;
@@ -420,10 +431,65 @@ static int apply_mesh(pc_model_t *m, const pc_record_t *rec, pc_errbuf_t *err) {
     return 0;
 }
 
+/* A binary image frame (u16 w, u16 h, u32 frame, f32 t, RGB): checked, kept while the
+ * PC_MODEL_MAX_IMG_BYTES budget lasts, counted after. */
+static int apply_img(pc_model_t *m, const pc_record_t *rec, pc_errbuf_t *err) {
+    if (rec->enc != PC_ENC_BINARY)
+        return pc_errf(err, PC_EFORMAT, "frame record: expected binary encoding, got %u", rec->enc);
+    if (!m->header) return pc_errf(err, PC_EFORMAT, "frame record before the header record");
+    if (rec->len < 12) return pc_errf(err, PC_EFORMAT, "frame record: %u bytes, shorter than its 12-byte head", rec->len);
+    const uint8_t *p = rec->payload;
+    uint32_t w = (uint32_t)p[0] | (uint32_t)p[1] << 8, h = (uint32_t)p[2] | (uint32_t)p[3] << 8;
+    uint32_t frame = (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
+    uint32_t tb = (uint32_t)p[8] | (uint32_t)p[9] << 8 | (uint32_t)p[10] << 16 | (uint32_t)p[11] << 24;
+    float tf;
+    memcpy(&tf, &tb, 4);
+    size_t px = (size_t)w * h * 3;
+    if (!w || !h || rec->len != 12 + px)
+        return pc_errf(err, PC_EFORMAT, "frame record: %ux%u RGB needs %zu bytes, payload has %u", w, h, 12 + px,
+                       rec->len);
+    if (!(tf >= 0)) return pc_errf(err, PC_EFORMAT, "frame record: bad time");
+    if ((double)tf > m->t_last) m->t_last = tf;
+    if (m->img_len + px > PC_MODEL_MAX_IMG_BYTES) {
+        m->dropped_img++;
+        return 0;
+    }
+    if (grow(&m->img, &m->cap_img, m->n_img + 1, sizeof *m->img) ||
+        grow(&m->img_bytes, &m->img_cap, m->img_len + px, 1))
+        return pc_errf(err, PC_ENOMEM, "frame record: out of memory");
+    memcpy(m->img_bytes + m->img_len, p + 12, px);
+    m->img[m->n_img++] = (pc_img_frame_t){.t = tf, .frame = frame, .w = (int)w, .h = (int)h, .off = m->img_len};
+    m->img_len += px;
+    return 0;
+}
+
+/* A calls record (JSON): the cumulative call tree, so only the latest is kept. */
+static int apply_calls(pc_model_t *m, const pc_record_t *rec, pc_errbuf_t *err) {
+    if (rec->enc != PC_ENC_JSON) return pc_errf(err, PC_EFORMAT, "calls record: expected JSON encoding, got %u", rec->enc);
+    if (!m->header) return pc_errf(err, PC_EFORMAT, "calls record before the header record");
+    cJSON *o = cJSON_ParseWithLength((const char *)rec->payload, rec->len);
+    if (!cJSON_IsObject(o) || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(o, "edges"))) {
+        cJSON_Delete(o);
+        return pc_errf(err, PC_EFORMAT, "calls record: not an object with an \"edges\" array");
+    }
+    note_time(m, o);
+    cJSON_Delete(m->calls);
+    m->calls = o;
+    return 0;
+}
+
 int pc_model_apply(pc_model_t *m, const pc_record_t *rec, pc_errbuf_t *err) {
     const char *kind = pc_rec_kind_name(rec->kind);
     if (rec->kind == PC_REC_MESH) {
         int r = apply_mesh(m, rec, err);
+        if (r == 0) {
+            m->n_records++;
+            m->version++;
+        }
+        return r;
+    }
+    if (rec->kind == PC_REC_FRAME || rec->kind == PC_REC_CALLS) {
+        int r = rec->kind == PC_REC_FRAME ? apply_img(m, rec, err) : apply_calls(m, rec, err);
         if (r == 0) {
             m->n_records++;
             m->version++;
@@ -581,6 +647,18 @@ const pc_mesh_frame_t *pc_model_mesh_at(const pc_model_t *m, double t) {
         else hi = mid;
     }
     return lo ? &m->mesh[lo - 1] : NULL;
+}
+
+const pc_img_frame_t *pc_model_img_at(const pc_model_t *m, double t) {
+    if (!m || !m->n_img) return NULL;
+    if (t < 0) return &m->img[m->n_img - 1];
+    size_t lo = 0, hi = m->n_img; /* last frame with frame.t <= t */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->img[mid].t <= t) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo ? &m->img[lo - 1] : NULL;
 }
 
 int pc_model_mesh_get(const pc_model_t *m, const pc_mesh_frame_t *f, pc_meshrec_t *out) {

@@ -26,6 +26,8 @@
  * it every other kept frame is dropped and from then on only every 2nd (4th, ...) arriving
  * frame is kept, so a long run stays bounded and still spans its whole length. */
 #define PC_MODEL_MAX_MESH_BYTES (96u << 20)
+/* Image frames (PC_REC_FRAME, RGB) are kept up to this many pixel bytes; later ones are counted. */
+#define PC_MODEL_MAX_IMG_BYTES (64u << 20)
 
 /* One throughput window: `count` items in the `dt` seconds that ended at `t`. */
 typedef struct pc_window {
@@ -107,6 +109,14 @@ typedef struct pc_mesh_frame {
     size_t off, len;
 } pc_mesh_frame_t;
 
+/* One kept image frame (PC_REC_FRAME): w x h RGB bytes at the model's img_bytes + off. */
+typedef struct pc_img_frame {
+    double t;
+    uint32_t frame;
+    int w, h;
+    size_t off;
+} pc_img_frame_t;
+
 typedef struct pc_model {
     cJSON *header;        /* the header record's JSON, NULL until it arrives */
     char suite[32];
@@ -135,6 +145,12 @@ typedef struct pc_model {
     uint32_t mesh_stride;  /* 1, then 2, 4 ... once PC_MODEL_MAX_MESH_BYTES was reached */
     uint32_t mesh_max_vert; /* most vertices of any kept frame (for sizing render scratch) */
     uint64_t dropped_mesh; /* frames larger than PC_MODEL_MAX_MESH_BYTES on their own */
+    pc_img_frame_t *img;   /* kept image frames in arrival order (fractal suite) */
+    size_t n_img, cap_img;
+    uint8_t *img_bytes;    /* their RGB pixels, back to back */
+    size_t img_len, img_cap;
+    uint64_t dropped_img;  /* frames past PC_MODEL_MAX_IMG_BYTES */
+    cJSON *calls;          /* the latest calls record (cumulative timer call tree), NULL until one */
 } pc_model_t;
 
 /* Outcome of loading a whole file. */
@@ -181,6 +197,9 @@ const pc_mesh_frame_t *pc_model_mesh_at(const pc_model_t *m, double t);
  * applied record or reset). Returns 0, or PC_EINVAL for a frame not of this model. */
 struct pc_meshrec;
 int pc_model_mesh_get(const pc_model_t *m, const pc_mesh_frame_t *f, struct pc_meshrec *out);
+/* The last kept image frame at or before t (t < 0: the last one), or NULL when there is none.
+ * Its pixels: m->img_bytes + f->off, w * h * 3 bytes (RGB, rows top to bottom). */
+const pc_img_frame_t *pc_model_img_at(const pc_model_t *m, double t);
 /* Largest t of any record: the run's length so far, for scrubbing and animation. */
 static inline double pc_model_duration(const pc_model_t *m) { return m->t_last; }
 /* A number from the summary, or dflt when absent or not a number. */

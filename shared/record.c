@@ -101,6 +101,8 @@ const char *pc_rec_kind_name(uint16_t kind) {
     case PC_REC_BOOK: return "book";
     case PC_REC_METRIC: return "metric";
     case PC_REC_MESH: return "mesh";
+    case PC_REC_CALLS: return "calls";
+    case PC_REC_FRAME: return "frame";
     default: return "unknown";
     }
 }

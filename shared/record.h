@@ -34,6 +34,8 @@ typedef enum pc_rec_kind {
     PC_REC_BOOK = 8,     /* JSON: order-book snapshot (top levels per side, recent trades) */
     PC_REC_METRIC = 9,   /* JSON: scalar samples at one time, {"t":..,"values":{series: value}} */
     PC_REC_MESH = 10,    /* binary: one frame's triangle mesh, quantized (shared/meshrec.h) */
+    PC_REC_CALLS = 11,   /* JSON: cumulative timer call tree {"t":..,"edges":[{parent,child,calls,total_ns}]} */
+    PC_REC_FRAME = 12,   /* binary: one RGB image frame: u16 w, u16 h, u32 frame, f32 t, w*h*3 bytes */
 } pc_rec_kind_t;
 
 typedef enum pc_rec_enc {

@@ -7,6 +7,7 @@
 #include "views/backtest_views.h"
 #include "views/latency_anim.h"
 #include "views/volume_views.h"
+#include "views/fractal_views.h"
 #include "views/orderbook_views.h"
 #include "views/ringbuf_views.h"
 #include "views/mdf4_views.h"
@@ -32,6 +33,8 @@ static const pc_view_def_t VIEWS[] = {
     {"mdf4-throughput", "Throughput with 95% CI", "mdf4", 0, pc_view_mdf4_throughput},
     {"mdf4-memory", "Peak memory / file size", "mdf4", 0, pc_view_mdf4_memory},
     {"summary", "Summary", "mdf4", 0, pc_view_mdf4_summary},
+    {"fractal", "Fractal frames", "fractal", 1, pc_view_fractal},
+    {"summary", "Summary", "fractal", 0, pc_view_fractal_summary},
     {"system", "System", NULL, 0, pc_view_system},
 };
 
