@@ -2,6 +2,10 @@
 """Does watching a run disturb it? ringbuf throughput with and without a live viewer.
 
 usage: tests/bench/viewer_impact.py [--perfcast build/bin/perfcast] [--pairs 3] [--duration 2]
+                                    [--rest-rate N]
+
+With --rest-rate N the "watched" runs also have a client polling the agent's REST API
+(GET /api/performance/metrics) N times a second for the whole run, like a monitoring scraper.
 
 Starts one agent on a free loopback port and runs the ringbuf suite 2 x PAIRS times,
 alternating: "headless" (the client that sends `start` disconnects at once, nobody watches)
@@ -21,7 +25,9 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 
 import websockets
 
@@ -106,11 +112,29 @@ def wait_finished(record_dir, run_id, timeout=300):
     raise TimeoutError(run_id)
 
 
+def poll_rest(port, rate, stop, counts):
+    """GETs /api/performance/metrics `rate` times a second until stop is set."""
+    url = f"http://127.0.0.1:{port}/api/performance/metrics"
+    period, nxt = 1.0 / rate, time.monotonic()
+    while not stop.is_set():
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                r.read()
+                counts[0] += 1
+        except OSError:
+            counts[1] += 1
+        nxt += period
+        delay = nxt - time.monotonic()
+        if delay > 0:
+            stop.wait(delay)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--perfcast", default="build/bin/perfcast")
     ap.add_argument("--pairs", type=int, default=3)
     ap.add_argument("--duration", type=float, default=2.0)
+    ap.add_argument("--rest-rate", type=float, default=0, help="REST polls per second while watched")
     args = ap.parse_args()
     record_dir = tempfile.mkdtemp(prefix="perfcast-impact-")
     port = free_port()
@@ -128,7 +152,15 @@ def main():
                     s = wait_finished(record_dir, run_id)
                     streamed = 0
                 else:
+                    stop, counts, poller = threading.Event(), [0, 0], None
+                    if args.rest_rate > 0:
+                        poller = threading.Thread(target=poll_rest, args=(port, args.rest_rate, stop, counts))
+                        poller.start()
                     run_id, streamed = asyncio.run(watch(url, params))
+                    stop.set()
+                    if poller:
+                        poller.join()
+                        print(f"       REST: {counts[0]} answered, {counts[1]} failed", flush=True)
                     s = wait_finished(record_dir, run_id)
                 rows.append((i, mode, s["spsc_msgs_per_s"], s["mutex_msgs_per_s"], s["spsc_p50_ns"], streamed))
                 print(f"pair {i} {mode:8s} spsc {s['spsc_msgs_per_s'] / 1e6:8.1f} M/s  mutex "
