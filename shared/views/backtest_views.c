@@ -61,47 +61,21 @@ int pc_view_backtest_latency(pc_fb_t *fb, const pc_model_t *m, const pc_view_sta
     const pc_series_t *tick = m ? pc_model_series(m, "tick") : NULL;
     if (!tick || !pc_vc_series_has_hist(tick)) return pc_vc_nothing_yet(&f, "No ticks measured yet");
     const pc_hist_t *h = tick->hist;
-    double lo, hi;
-    pc_vc_latency_domain(h->min, h->max, &lo, &hi);
     pc_plot_t p;
-    memset(&p, 0, sizeof p);
-    p.x.log = 1;
-    p.x.lo = lo;
-    p.x.hi = hi;
-    p.x.fmt = pc_fmt_ns;
-    p.x.title = "tick latency (log scale)";
-    p.y.lo = 0;
-    p.y.hi = 1;
-    p.y.fmt = pc_fmt_percent;
-    p.y.title = "share of ticks per bin";
-    pc_plot_layout(c, &p, f.body);
+    pc_vc_latency_plot(&f, &p, h->min, h->max, "tick latency (log scale)", "share of ticks per bin");
     double edges[PC_VC_MAX_BINS + 1], share[PC_VC_MAX_BINS];
     int nb = pc_vc_hist_edges(c, &p, edges);
     pc_vc_bin_hist(h, (double)h->total, edges, nb, share);
-    double smax = 0;
-    for (int k = 0; k < nb; k++)
-        if (share[k] > smax) smax = share[k];
-    if (!(smax > 0)) smax = 1;
+    double smax = pc_vc_share_max(share, nb, 0);
     static const double Q[4] = {0.5, 0.9, 0.99, 0.999};
     static const char *const QN[4] = {"p50", "p90", "p99", "p99.9"};
     pc_vc_marker_t mk[4];
     uint32_t col = c->th->series[0];
     for (int pass = 0; pass < 2; pass++) {
-        for (int q = 0; q < 4; q++) {
-            double v = (double)pc_hist_quantile(h, Q[q]);
-            char val[32];
-            pc_fmt_ns(val, sizeof val, v);
-            snprintf(mk[q].text, sizeof mk[q].text, "%s %s", QN[q], val);
-            mk[q].x = (int)floor(pc_plot_fx(&p, v));
-            mk[q].color = col;
-        }
+        for (int q = 0; q < 4; q++) pc_vc_quantile_marker(&mk[q], &p, QN[q], (double)pc_hist_quantile(h, Q[q]), col);
         int rows = pc_vc_place_markers(c, &p, mk, 4);
         if (pass == 1) break;
-        int head = pc_vc_marker_headroom(c, rows);
-        int usable = p.area.h - head;
-        if (usable < p.area.h / 2) usable = p.area.h / 2;
-        p.y.hi = smax * p.area.h / (usable > 0 ? usable : 1);
-        pc_plot_layout(c, &p, f.body);
+        pc_vc_fit_headroom(&f, &p, rows, smax);
     }
     pc_plot_draw_axes(c, &p);
     for (int pass = 0; pass < 2; pass++) pc_vc_hist_curve(c, &p, edges, nb, share, col, pass);
@@ -111,8 +85,7 @@ int pc_view_backtest_latency(pc_fb_t *fb, const pc_model_t *m, const pc_view_sta
     pc_fmt_ns(mean, sizeof mean, pc_hist_mean(h));
     snprintf(label, sizeof label, "%s ticks \xc2\xb7 mean %s", cnt, mean);
     pc_legend_item_t item = {label, col, PC_LEGEND_BOX}, short_item = {"tick", col, PC_LEGEND_BOX};
-    int reserve = pc_chart_text_width(c, PC_TEXT_TICK, p.y.title) + pc_chart_px(c, 24);
-    pc_vc_plot_legend(&f, &p, &item, &short_item, 1, reserve);
+    pc_vc_plot_legend_beside_title(&f, &p, &item, &short_item, 1);
     return 0;
 }
 
@@ -187,25 +160,11 @@ static void comp_percentiles(pc_vframe_t *f, pc_rect_t panel, pc_rect_t in, cons
     for (int k = 0; k < ns; k++) colors[k] = stage_color(c, idx[k]);
     if (!(vmax > 0)) vmin = vmax = 1;
     pc_plot_t p;
-    memset(&p, 0, sizeof p);
-    p.x.cats = PC_VC_QUANTILE_NAMES;
-    p.x.n_cats = 3;
-    p.y.log = 1;
-    p.y.lo = pc_pow10(floor(pc_log10(vmin / 2)));
-    p.y.hi = vmax * 3;
-    p.y.fmt = pc_fmt_ns;
-    p.y.title = "latency (log scale)";
-    pc_plot_layout(c, &p, in);
-    pc_plot_draw_axes(c, &p);
+    pc_vc_percentile_plot(c, &p, in, pc_pow10(floor(pc_log10(vmin / 2))), vmax * 3, "latency (log scale)");
     pc_chart_bars(c, &p, vals, 3, ns, colors, pc_fmt_ns);
-    if (!c->font) return;
     pc_legend_item_t items[N_STAGES];
     for (int k = 0; k < ns; k++) items[k] = (pc_legend_item_t){STAGES[idx[k]], colors[k], PC_LEGEND_BOX};
-    pc_font_metrics_t fm = pc_font_metrics(c->font, pc_chart_pxf(c, PC_TEXT_LABEL));
-    int pad = pc_chart_px(c, 14);
-    int y = panel.y + pad + fm.ascent - fm.cap_height / 2;
-    int max_w = panel.w - 2 * pad - pc_chart_text_width(c, PC_TEXT_LABEL, "Percentiles per stage") - pc_chart_px(c, 24);
-    pc_chart_legend_inline(c, panel.x + panel.w - pad, y, PC_ALIGN_RIGHT, max_w, items, ns);
+    pc_vc_panel_legend(c, panel, "Percentiles per stage", items, NULL, ns);
 }
 
 int pc_view_backtest_components(pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st) {
@@ -227,17 +186,8 @@ int pc_view_backtest_components(pc_fb_t *fb, const pc_model_t *m, const pc_view_
         any |= ser[i] && pc_vc_series_has_hist(ser[i]);
     }
     if (!any) return pc_vc_nothing_yet(&f, "No stage timings yet");
-    pc_rect_t a = f.body, b = f.body;
-    int gap = pc_chart_px(c, 16);
-    if (f.body.w >= f.body.h * 6 / 5) {
-        a.w = (f.body.w - gap) * 2 / 5;
-        b.x = a.x + a.w + gap;
-        b.w = f.body.w - a.w - gap;
-    } else {
-        a.h = (f.body.h - gap) * 2 / 5;
-        b.y = a.y + a.h + gap;
-        b.h = f.body.h - a.h - gap;
-    }
+    pc_rect_t a, b;
+    pc_vc_split_body(&f, &a, &b);
     comp_means(&f, pc_chart_panel(c, a, "Mean time per stage"), ser);
     comp_percentiles(&f, b, pc_chart_panel(c, b, "Percentiles per stage"), ser);
     return 0;
@@ -344,8 +294,7 @@ int pc_view_backtest_resources(pc_fb_t *fb, const pc_model_t *m, const pc_view_s
     }
     items[ni++] = (pc_legend_item_t){cpu_label, c->th->series[0], PC_LEGEND_LINE};
     if (n_cores) items[ni++] = (pc_legend_item_t){"each core (all processes)", core_col, PC_LEGEND_LINE};
-    int reserve = pc_chart_text_width(c, PC_TEXT_TICK, p.y.title) + pc_chart_px(c, 24);
-    pc_vc_plot_legend(&f, &p, items, items, ni, reserve);
+    pc_vc_plot_legend_beside_title(&f, &p, items, items, ni);
 
     /* memory: RSS with its peak */
     in = pc_chart_panel(c, b, "Memory");
@@ -382,8 +331,7 @@ int pc_view_backtest_resources(pc_fb_t *fb, const pc_model_t *m, const pc_view_s
     mi[nmi++] = (pc_legend_item_t){"RSS", mem_col, PC_LEGEND_LINE};
     if (pc_isfinite(peak) && f.cursor < 0)
         mi[nmi++] = (pc_legend_item_t){"peak (kernel high-water mark)", pc_color_alpha(c->th->series[4], 200), PC_LEGEND_DASH};
-    reserve = pc_chart_text_width(c, PC_TEXT_TICK, p.y.title) + pc_chart_px(c, 24);
-    pc_vc_plot_legend(&f, &p, mi, mi, nmi, reserve);
+    pc_vc_plot_legend_beside_title(&f, &p, mi, mi, nmi);
     return 0;
 }
 
@@ -526,13 +474,10 @@ static void kpi_money(pc_vc_kpi_t *k, double v) {
 
 int pc_view_backtest_summary(pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st) {
     pc_vframe_t f;
-    char run[128];
-    pc_vc_run_text(m, run, sizeof run);
-    int r = pc_vc_begin(&f, fb, m, st, "Summary", run);
-    if (r) return r;
+    int y;
+    int r = pc_vc_begin_summary(&f, fb, m, st, &y);
+    if (r) return r < 0 ? r : 0;
     pc_chart_t *c = &f.c;
-    if (!pc_vc_has_run(m)) return pc_vc_nothing_yet(&f, "Waiting for data");
-    int y = pc_vc_run_facts(&f);
     int row_gap = pc_chart_px(c, 10);
     int row_h = (f.body.y + f.body.h - y - 3 * row_gap) / 4;
     if (row_h < pc_chart_px(c, 40)) row_h = pc_chart_px(c, 40);

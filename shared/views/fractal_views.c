@@ -85,13 +85,10 @@ static void kpi_set(pc_vc_kpi_t *k, double v, int decimals, const char *unit, in
 
 int pc_view_fractal_summary(pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st) {
     pc_vframe_t f;
-    char run[128];
-    pc_vc_run_text(m, run, sizeof run);
-    int r = pc_vc_begin(&f, fb, m, st, "Summary", run);
-    if (r) return r;
+    int y;
+    int r = pc_vc_begin_summary(&f, fb, m, st, &y);
+    if (r) return r < 0 ? r : 0;
     pc_chart_t *c = &f.c;
-    if (!pc_vc_has_run(m)) return pc_vc_nothing_yet(&f, "Waiting for data");
-    int y = pc_vc_run_facts(&f);
     int rows_h = f.body.y + f.body.h - y, gap = pc_chart_px(c, 14);
     int row_h = (rows_h - 2 * gap) / 3;
     if (row_h < pc_chart_px(c, 40)) row_h = pc_chart_px(c, 40);

@@ -64,48 +64,26 @@ int pc_view_latency_animation(pc_fb_t *fb, const pc_model_t *m, const pc_view_st
     double end = pc_model_duration(m);
 
     /* axes from the final histograms */
-    double lo, hi;
-    pc_vc_latency_domain(vmin, vmax, &lo, &hi);
     pc_plot_t p;
-    memset(&p, 0, sizeof p);
-    p.x.log = 1;
-    p.x.lo = lo;
-    p.x.hi = hi;
-    p.x.fmt = pc_fmt_ns;
-    p.x.title = "latency (log scale)";
-    p.y.lo = 0;
-    p.y.hi = 1;
-    p.y.fmt = pc_fmt_percent;
-    p.y.title = "share of all samples per bin";
-    pc_plot_layout(c, &p, f.body);
+    pc_vc_latency_plot(&f, &p, vmin, vmax, "latency (log scale)", "share of all samples per bin");
     double edges[PC_VC_MAX_BINS + 1];
     int nb = pc_vc_hist_edges(c, &p, edges);
     double share[MAX_DRAWN][PC_VC_MAX_BINS];
     double smax = 0;
     for (int j = 0; j < n; j++) {
         pc_vc_bin_hist(as[j].s->hist, as[j].final_total, edges, nb, share[j]);
-        for (int k = 0; k < nb; k++)
-            if (share[j][k] > smax) smax = share[j][k];
+        smax = pc_vc_share_max(share[j], nb, smax);
     }
-    if (!(smax > 0)) smax = 1;
     /* headroom for as many marker rows as the final percentiles need (fixed over time) */
     pc_vc_marker_t mk[MAX_DRAWN * 3];
     int nm = 0;
     for (int j = 0; j < n; j++)
         for (int q = 0; q < 3; q++) {
-            pc_vc_marker_t *k = &mk[nm++];
             double v = (double)pc_hist_quantile(as[j].s->hist, PC_VC_QUANTILES[q]);
-            char val[32];
-            pc_fmt_ns(val, sizeof val, v);
-            snprintf(k->text, sizeof k->text, "%s %s", PC_VC_QUANTILE_NAMES[q], val);
-            k->x = (int)floor(pc_plot_fx(&p, v));
-            k->color = as[j].color;
+            pc_vc_quantile_marker(&mk[nm++], &p, PC_VC_QUANTILE_NAMES[q], v, as[j].color);
         }
     int rows = pc_vc_place_markers(c, &p, mk, nm);
-    int usable = p.area.h - pc_vc_marker_headroom(c, rows);
-    if (usable < p.area.h / 2) usable = p.area.h / 2;
-    p.y.hi = smax * p.area.h / (usable > 0 ? usable : 1);
-    pc_plot_layout(c, &p, f.body);
+    pc_vc_fit_headroom(&f, &p, rows, smax);
     pc_plot_draw_axes(c, &p);
 
     /* the state at t, series by series through one scratch histogram */
@@ -130,12 +108,7 @@ int pc_view_latency_animation(pc_fb_t *fb, const pc_model_t *m, const pc_view_st
     for (int j = 0; j < n; j++)
         for (int q = 0; q < 3; q++) {
             if (!pc_isfinite(as[j].q[q])) continue;
-            pc_vc_marker_t *k = &mk[nm++];
-            char val[32];
-            pc_fmt_ns(val, sizeof val, as[j].q[q]);
-            snprintf(k->text, sizeof k->text, "%s %s", PC_VC_QUANTILE_NAMES[q], val);
-            k->x = (int)floor(pc_plot_fx(&p, as[j].q[q]));
-            k->color = as[j].color;
+            pc_vc_quantile_marker(&mk[nm++], &p, PC_VC_QUANTILE_NAMES[q], as[j].q[q], as[j].color);
         }
     pc_vc_place_markers(c, &p, mk, nm);
     pc_vc_draw_markers(c, &p, mk, nm);
@@ -160,8 +133,7 @@ int pc_view_latency_animation(pc_fb_t *fb, const pc_model_t *m, const pc_view_st
         final_sum += as[j].final_total;
         truncated |= as[j].truncated;
     }
-    int reserve = pc_chart_text_width(c, PC_TEXT_TICK, p.y.title) + pc_chart_px(c, 24);
-    pc_vc_plot_legend(&f, &p, items, short_items, n, reserve);
+    pc_vc_plot_legend_beside_title(&f, &p, items, short_items, n);
 
     /* the clock and the sample count, in the x title's row at both ends of the plot */
     if (c->font) {

@@ -270,13 +270,10 @@ static void kpi_mbs(pc_vc_kpi_t *k, const res_t *R, int s, int op) {
 
 int pc_view_mdf4_summary(pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st) {
     frame_t f;
-    char run[128];
-    pc_vc_run_text(m, run, sizeof run);
-    int r = pc_vc_begin(&f, fb, m, st, "Summary", run);
-    if (r) return r;
+    int y;
+    int r = pc_vc_begin_summary(&f, fb, m, st, &y);
+    if (r) return r < 0 ? r : 0;
     pc_chart_t *c = &f.c;
-    if (!pc_vc_has_run(m)) return pc_vc_nothing_yet(&f, "Waiting for data");
-    int y = pc_vc_run_facts(&f);
     static res_t rs;
     res_t *R = &rs;
     int any = collect(m, R);

@@ -764,32 +764,12 @@ int pc_view_orderbook_throughput(pc_fb_t *fb, const pc_model_t *m, const pc_view
     }
     if (n == 0) return pc_vc_nothing_yet(&f, "No throughput windows yet");
     if (m && pc_model_duration(m) > xmax) xmax = pc_model_duration(m);
-    if (!(ymin <= ymax)) ymin = ymax;
-    double ylo = ymin / 2, yhi = ymax * 2;
-    if (!(ymax > 0)) {
-        ylo = 1;
-        yhi = 1000;
-    }
-    if (yhi / ylo < 10) {
-        double g = sqrt(10 / (yhi / ylo));
-        ylo /= g;
-        yhi *= g;
-    }
+    double ylo, yhi;
+    pc_vc_rate_range(ymin, ymax, &ylo, &yhi);
 
     pc_plot_t p;
-    memset(&p, 0, sizeof p);
-    p.x.lo = 0;
-    p.x.hi = xmax > 0 ? xmax * 1.02 : 1;
-    p.x.fmt = pc_fmt_seconds;
-    p.x.title = "time since the run started";
-    p.y.log = 1;
-    p.y.lo = ylo;
-    p.y.hi = yhi;
-    p.y.fmt = pc_fmt_rate;
-    p.y.title = "per second (log scale)";
-    p.pad_right = 56; /* value tags */
-    pc_plot_layout(c, &p, f.body);
-    pc_plot_draw_axes(c, &p);
+    pc_vc_rate_plot(&f, &p, xmax > 0 ? xmax * 1.02 : 1, ylo, yhi, "time since the run started",
+                    "per second (log scale)");
 
     /* events (phase changes and the like) up to the cursor */
     for (int i = 0; m && i < m->n_events; i++) {
@@ -866,8 +846,7 @@ int pc_view_orderbook_throughput(pc_fb_t *fb, const pc_model_t *m, const pc_view
         items[j] = (pc_legend_item_t){labels[j], ts[j].color, PC_LEGEND_LINE};
         short_items[j] = (pc_legend_item_t){ts[j].s->name, ts[j].color, PC_LEGEND_LINE};
     }
-    int reserve = pc_chart_text_width(c, PC_TEXT_TICK, p.y.title) + pc_chart_px(c, 24);
-    pc_vc_plot_legend(&f, &p, items, short_items, n, reserve);
+    pc_vc_plot_legend_beside_title(&f, &p, items, short_items, n);
     return 0;
 }
 
@@ -970,16 +949,10 @@ static void cmp_latency(pc_vframe_t *f, pc_rect_t panel, pc_rect_t in) {
         pc_chart_message(c, in, "No latency samples yet", NULL);
         return;
     }
-    double vmin = INFINITY, vmax = 0;
     for (int q = 0; q < 3; q++)
-        for (int k = 0; k < ns; k++) {
-            double v = latency_of(m, SERIES[idx[k]], q, NULL);
-            vals[q * ns + k] = v;
-            if (pc_isfinite(v) && v > 0) {
-                if (v < vmin) vmin = v;
-                if (v > vmax) vmax = v;
-            }
-        }
+        for (int k = 0; k < ns; k++) vals[q * ns + k] = latency_of(m, SERIES[idx[k]], q, NULL);
+    double vmin, vmax;
+    pc_vc_positive_range(vals, 3 * ns, &vmin, &vmax);
     for (int k = 0; k < ns; k++) colors[k] = color_of(c, m, SERIES[idx[k]]);
     if (!(vmax > 0)) {
         pc_chart_message(c, in, "No latency samples yet", NULL);
@@ -989,16 +962,7 @@ static void cmp_latency(pc_vframe_t *f, pc_rect_t panel, pc_rect_t in) {
     if (has_match && GOAL_MATCH_P99_NS > vmax) vmax = GOAL_MATCH_P99_NS;
     double lo = pc_pow10(floor(pc_log10(vmin / 3))), hi = vmax * 3;
     pc_plot_t p;
-    memset(&p, 0, sizeof p);
-    p.x.cats = PC_VC_QUANTILE_NAMES;
-    p.x.n_cats = 3;
-    p.y.log = 1;
-    p.y.lo = lo;
-    p.y.hi = hi;
-    p.y.fmt = pc_fmt_ns;
-    p.y.title = "latency (log scale)";
-    pc_plot_layout(c, &p, in);
-    pc_plot_draw_axes(c, &p);
+    pc_vc_percentile_plot(c, &p, in, lo, hi, "latency (log scale)");
     if (has_match) {
         int y = (int)floor(pc_plot_fy(&p, GOAL_MATCH_P99_NS));
         pc_gfx_hline_dashed(c->fb, p.area.x, p.area.x + p.area.w - 1, y, pc_chart_px(c, 1), pc_chart_px(c, 6),
@@ -1018,14 +982,7 @@ static void cmp_latency(pc_vframe_t *f, pc_rect_t panel, pc_rect_t in) {
         items[k] = (pc_legend_item_t){label_or(m, SERIES[idx[k]], FALLBACK[idx[k]]), colors[k], PC_LEGEND_BOX};
         short_items[k] = (pc_legend_item_t){SERIES[idx[k]], colors[k], PC_LEGEND_BOX};
     }
-    if (!c->font) return;
-    pc_font_metrics_t fm = pc_font_metrics(c->font, pc_chart_pxf(c, PC_TEXT_LABEL));
-    int pad = pc_chart_px(c, 14);
-    int y = panel.y + pad + fm.ascent - fm.cap_height / 2;
-    int max_w = panel.w - 2 * pad - pc_chart_text_width(c, PC_TEXT_LABEL, "Latency percentiles") - pc_chart_px(c, 24);
-    int xr = panel.x + panel.w - pad;
-    if (!pc_chart_legend_inline(c, xr, y, PC_ALIGN_RIGHT, max_w, items, ns))
-        pc_chart_legend_inline(c, xr, y, PC_ALIGN_RIGHT, max_w, short_items, ns);
+    pc_vc_panel_legend(c, panel, "Latency percentiles", items, short_items, ns);
 }
 
 int pc_view_orderbook_comparison(pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st) {
@@ -1043,17 +1000,8 @@ int pc_view_orderbook_comparison(pc_fb_t *fb, const pc_model_t *m, const pc_view
     }
     if (m && m->summary) any = 1;
     if (!any) return pc_vc_nothing_yet(&f, "No results to compare yet");
-    pc_rect_t a = f.body, b = f.body;
-    int gap = pc_chart_px(c, 16);
-    if (f.body.w >= f.body.h * 6 / 5) {
-        a.w = (f.body.w - gap) * 2 / 5;
-        b.x = a.x + a.w + gap;
-        b.w = f.body.w - a.w - gap;
-    } else {
-        a.h = (f.body.h - gap) * 2 / 5;
-        b.y = a.y + a.h + gap;
-        b.h = f.body.h - a.h - gap;
-    }
+    pc_rect_t a, b;
+    pc_vc_split_body(&f, &a, &b);
     cmp_rates(&f, pc_chart_panel(c, a, "Throughput"));
     cmp_latency(&f, b, pc_chart_panel(c, b, "Latency percentiles"));
     return 0;
@@ -1077,13 +1025,10 @@ static void kpi_value_ns(pc_vc_kpi_t *k, double v) {
 
 int pc_view_orderbook_summary(pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st) {
     pc_vframe_t f;
-    char run[128];
-    pc_vc_run_text(m, run, sizeof run);
-    int r = pc_vc_begin(&f, fb, m, st, "Summary", run);
-    if (r) return r;
+    int y;
+    int r = pc_vc_begin_summary(&f, fb, m, st, &y);
+    if (r) return r < 0 ? r : 0;
     pc_chart_t *c = &f.c;
-    if (!pc_vc_has_run(m)) return pc_vc_nothing_yet(&f, "Waiting for data");
-    int y = pc_vc_run_facts(&f);
     /* three rows of big numbers, then a shorter row of run facts */
     int row_gap = pc_chart_px(c, 12);
     int facts_h = pc_chart_px(c, 24 + 54);

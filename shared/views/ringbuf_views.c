@@ -93,21 +93,8 @@ int pc_view_ringbuf_latency(pc_fb_t *fb, const pc_model_t *m, const pc_view_stat
     if (n == 0) return pc_vc_nothing_yet(&f, "No latency samples yet");
 
     /* x domain: the data's range padded a little, at least one decade wide */
-    double lo, hi;
-    pc_vc_latency_domain(vmin, vmax, &lo, &hi);
-
     pc_plot_t p;
-    memset(&p, 0, sizeof p);
-    p.x.log = 1;
-    p.x.lo = lo;
-    p.x.hi = hi;
-    p.x.fmt = pc_fmt_ns;
-    p.x.title = "one-way latency (log scale)";
-    p.y.lo = 0;
-    p.y.hi = 1;
-    p.y.fmt = pc_fmt_percent;
-    p.y.title = "share of samples per bin";
-    pc_plot_layout(c, &p, f.body);
+    pc_vc_latency_plot(&f, &p, vmin, vmax, "one-way latency (log scale)", "share of samples per bin");
 
     /* display bins: log-spaced, aligned to decades */
     double edges[MAX_BINS + 1];
@@ -117,10 +104,8 @@ int pc_view_ringbuf_latency(pc_fb_t *fb, const pc_model_t *m, const pc_view_stat
     double smax = 0;
     for (int j = 0; j < n; j++) {
         pc_vc_bin_hist(ser[j]->hist, (double)ser[j]->hist->total, edges, nb, share[j]);
-        for (int k = 0; k < nb; k++)
-            if (share[j][k] > smax) smax = share[j][k];
+        smax = pc_vc_share_max(share[j], nb, smax);
     }
-    if (!(smax > 0)) smax = 1;
 
     /* percentile markers, then headroom above the curves for their labels */
     pc_vc_marker_t mk[MAX_DRAWN * 3];
@@ -129,21 +114,12 @@ int pc_view_ringbuf_latency(pc_fb_t *fb, const pc_model_t *m, const pc_view_stat
         nm = 0;
         for (int j = 0; j < n; j++)
             for (int q = 0; q < 3; q++) {
-                pc_vc_marker_t *k = &mk[nm++];
                 double v = (double)pc_hist_quantile(ser[j]->hist, QUANTILES[q]);
-                char val[32];
-                pc_fmt_ns(val, sizeof val, v);
-                snprintf(k->text, sizeof k->text, "%s %s", QUANTILE_NAMES[q], val);
-                k->x = (int)floor(pc_plot_fx(&p, v));
-                k->color = col[j];
+                pc_vc_quantile_marker(&mk[nm++], &p, QUANTILE_NAMES[q], v, col[j]);
             }
         int rows = pc_vc_place_markers(c, &p, mk, nm);
         if (pass == 1) break;
-        int head = pc_vc_marker_headroom(c, rows);
-        int usable = p.area.h - head;
-        if (usable < p.area.h / 2) usable = p.area.h / 2;
-        p.y.hi = smax * p.area.h / (usable > 0 ? usable : 1);
-        pc_plot_layout(c, &p, f.body); /* y labels may change width: lay out again */
+        pc_vc_fit_headroom(&f, &p, rows, smax);
     }
     pc_plot_draw_axes(c, &p);
 
@@ -164,8 +140,7 @@ int pc_view_ringbuf_latency(pc_fb_t *fb, const pc_model_t *m, const pc_view_stat
         items[j] = (pc_legend_item_t){labels[j], col[j], PC_LEGEND_BOX};
         short_items[j] = (pc_legend_item_t){ser[j]->name, col[j], PC_LEGEND_BOX};
     }
-    int reserve = pc_chart_text_width(c, PC_TEXT_TICK, p.y.title) + pc_chart_px(c, 24);
-    pc_vc_plot_legend(&f, &p, items, short_items, n, reserve);
+    pc_vc_plot_legend_beside_title(&f, &p, items, short_items, n);
     return 0;
 }
 
@@ -213,33 +188,12 @@ int pc_view_ringbuf_throughput(pc_fb_t *fb, const pc_model_t *m, const pc_view_s
         if (t->shown) n++;
     }
     if (n == 0) return pc_vc_nothing_yet(&f, "No throughput windows yet");
-    if (!(ymin <= ymax)) ymin = ymax;
-    double ylo = ymin / 2, yhi = ymax * 2;
-    if (!(ymax > 0)) { /* only zero rates: any decent range, the line sits on the floor */
-        ylo = 1;
-        yhi = 1000;
-    }
-    if (yhi / ylo < 10) {
-        double g = sqrt(10 / (yhi / ylo));
-        ylo /= g;
-        yhi *= g;
-    }
-    double xlo = 0, xhi = xmax > 0 ? xmax * 1.03 : 1;
+    double ylo, yhi;
+    pc_vc_rate_range(ymin, ymax, &ylo, &yhi);
 
     pc_plot_t p;
-    memset(&p, 0, sizeof p);
-    p.x.lo = xlo;
-    p.x.hi = xhi;
-    p.x.fmt = pc_fmt_seconds;
-    p.x.title = "time since the queue's phase started";
-    p.y.log = 1;
-    p.y.lo = ylo;
-    p.y.hi = yhi;
-    p.y.fmt = pc_fmt_rate;
-    p.y.title = "messages per second (log scale)";
-    p.pad_right = 56; /* mean tags */
-    pc_plot_layout(c, &p, f.body);
-    pc_plot_draw_axes(c, &p);
+    pc_vc_rate_plot(&f, &p, xmax > 0 ? xmax * 1.03 : 1, ylo, yhi, "time since the queue's phase started",
+                    "messages per second (log scale)");
 
     for (int j = 0; j < n; j++) {
         pc_vc_windows_curve(c, &p, ts[j].s, f.cursor, ts[j].origin, ylo, ts[j].shown, ts[j].color, NULL);
@@ -279,8 +233,7 @@ int pc_view_ringbuf_throughput(pc_fb_t *fb, const pc_model_t *m, const pc_view_s
         short_items[j] = (pc_legend_item_t){ts[j].s->name, ts[j].color, PC_LEGEND_LINE};
     }
     items[n] = short_items[n] = (pc_legend_item_t){"mean", c->th->text_dim, PC_LEGEND_DASH};
-    int reserve = pc_chart_text_width(c, PC_TEXT_TICK, p.y.title) + pc_chart_px(c, 24);
-    pc_vc_plot_legend(&f, &p, items, short_items, n + 1, reserve);
+    pc_vc_plot_legend_beside_title(&f, &p, items, short_items, n + 1);
     return 0;
 }
 
@@ -388,16 +341,10 @@ static void cmp_latency(frame_t *f, pc_rect_t panel, pc_rect_t in, const cmp_ser
     pc_chart_t *c = &f->c;
     double vals[3 * MAX_DRAWN];
     uint32_t colors[MAX_DRAWN];
-    double vmin = INFINITY, vmax = 0;
     for (int q = 0; q < 3; q++)
-        for (int j = 0; j < n; j++) {
-            double v = cs[j].lat[q];
-            vals[q * n + j] = v;
-            if (pc_isfinite(v) && v > 0) {
-                if (v < vmin) vmin = v;
-                if (v > vmax) vmax = v;
-            }
-        }
+        for (int j = 0; j < n; j++) vals[q * n + j] = cs[j].lat[q];
+    double vmin, vmax;
+    pc_vc_positive_range(vals, 3 * n, &vmin, &vmax);
     for (int j = 0; j < n; j++) colors[j] = cs[j].color;
     if (!(vmax > 0)) {
         pc_chart_message(c, in, "No latency samples yet", NULL);
@@ -406,16 +353,7 @@ static void cmp_latency(frame_t *f, pc_rect_t panel, pc_rect_t in, const cmp_ser
     /* start the bars a decade-ish below the smallest value so every bar has a visible body */
     double lo = pc_pow10(floor(pc_log10(vmin / 3))), hi = vmax * 3;
     pc_plot_t p;
-    memset(&p, 0, sizeof p);
-    p.x.cats = QUANTILE_NAMES;
-    p.x.n_cats = 3;
-    p.y.log = 1;
-    p.y.lo = lo;
-    p.y.hi = hi;
-    p.y.fmt = pc_fmt_ns;
-    p.y.title = "one-way latency (log scale)";
-    pc_plot_layout(c, &p, in);
-    pc_plot_draw_axes(c, &p);
+    pc_vc_percentile_plot(c, &p, in, lo, hi, "one-way latency (log scale)");
     pc_chart_bars(c, &p, vals, 3, n, colors, pc_fmt_ns);
     /* legend on the panel's heading line, right-aligned */
     pc_legend_item_t items[MAX_DRAWN], short_items[MAX_DRAWN];
@@ -423,14 +361,7 @@ static void cmp_latency(frame_t *f, pc_rect_t panel, pc_rect_t in, const cmp_ser
         items[j] = (pc_legend_item_t){pc_vc_series_label(cs[j].s), cs[j].color, PC_LEGEND_BOX};
         short_items[j] = (pc_legend_item_t){cs[j].s->name, cs[j].color, PC_LEGEND_BOX};
     }
-    if (!c->font) return;
-    pc_font_metrics_t fm = pc_font_metrics(c->font, pc_chart_pxf(c, PC_TEXT_LABEL));
-    int pad = pc_chart_px(c, 14);
-    int y = panel.y + pad + fm.ascent - fm.cap_height / 2;
-    int max_w = panel.w - 2 * pad - pc_chart_text_width(c, PC_TEXT_LABEL, "Latency percentiles") - pc_chart_px(c, 24);
-    int xr = panel.x + panel.w - pad;
-    if (!pc_chart_legend_inline(c, xr, y, PC_ALIGN_RIGHT, max_w, items, n))
-        pc_chart_legend_inline(c, xr, y, PC_ALIGN_RIGHT, max_w, short_items, n);
+    pc_vc_panel_legend(c, panel, "Latency percentiles", items, short_items, n);
 }
 
 int pc_view_ringbuf_comparison(pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st) {
@@ -444,17 +375,8 @@ int pc_view_ringbuf_comparison(pc_fb_t *fb, const pc_model_t *m, const pc_view_s
     int n = 0;
     cmp_collect(&f, cs, &n);
     if (n == 0) return pc_vc_nothing_yet(&f, "No results to compare yet");
-    pc_rect_t a = f.body, b = f.body;
-    int gap = pc_chart_px(c, 16);
-    if (f.body.w >= f.body.h * 6 / 5) {
-        a.w = (f.body.w - gap) * 2 / 5;
-        b.x = a.x + a.w + gap;
-        b.w = f.body.w - a.w - gap;
-    } else {
-        a.h = (f.body.h - gap) * 2 / 5;
-        b.y = a.y + a.h + gap;
-        b.h = f.body.h - a.h - gap;
-    }
+    pc_rect_t a, b;
+    pc_vc_split_body(&f, &a, &b);
     cmp_throughput(&f, pc_chart_panel(c, a, "Throughput"), cs, n);
     cmp_latency(&f, b, pc_chart_panel(c, b, "Latency percentiles"), cs, n);
     return 0;
@@ -464,14 +386,10 @@ int pc_view_ringbuf_comparison(pc_fb_t *fb, const pc_model_t *m, const pc_view_s
 
 int pc_view_ringbuf_summary(pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st) {
     frame_t f;
-    char run[128];
-    pc_vc_run_text(m, run, sizeof run);
-    int r = pc_vc_begin(&f, fb, m, st, "Summary", run);
-    if (r) return r;
+    int y;
+    int r = pc_vc_begin_summary(&f, fb, m, st, &y);
+    if (r) return r < 0 ? r : 0;
     pc_chart_t *c = &f.c;
-    if (!pc_vc_has_run(m)) return pc_vc_nothing_yet(&f, "Waiting for data");
-
-    int y = pc_vc_run_facts(&f);
 
     const pc_series_t *sp = pc_model_series(m, "spsc"), *mu = pc_model_series(m, "mutex");
     const char *spl = sp ? pc_vc_series_label(sp) : "SPSC ring", *mul = mu ? pc_vc_series_label(mu) : "mutex queue";

@@ -73,6 +73,34 @@ int pc_vc_nothing_yet(pc_vframe_t *f, const char *what) {
     return 0;
 }
 
+int pc_vc_begin_summary(pc_vframe_t *f, pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st, int *y) {
+    char run[128];
+    pc_vc_run_text(m, run, sizeof run);
+    int r = pc_vc_begin(f, fb, m, st, "Summary", run);
+    if (r) return r;
+    if (!pc_vc_has_run(m)) {
+        pc_vc_nothing_yet(f, "Waiting for data");
+        return 1;
+    }
+    *y = pc_vc_run_facts(f);
+    return 0;
+}
+
+void pc_vc_split_body(const pc_vframe_t *f, pc_rect_t *a, pc_rect_t *b) {
+    *a = f->body;
+    *b = f->body;
+    int gap = pc_chart_px(&f->c, 16);
+    if (f->body.w >= f->body.h * 6 / 5) {
+        a->w = (f->body.w - gap) * 2 / 5;
+        b->x = a->x + a->w + gap;
+        b->w = f->body.w - a->w - gap;
+    } else {
+        a->h = (f->body.h - gap) * 2 / 5;
+        b->y = a->y + a->h + gap;
+        b->h = f->body.h - a->h - gap;
+    }
+}
+
 /* ---- series ---- */
 
 uint32_t pc_vc_series_color(const pc_chart_t *c, const pc_series_t *s, int index) {
@@ -111,6 +139,25 @@ void pc_vc_plot_legend(pc_vframe_t *f, const pc_plot_t *p, const pc_legend_item_
         pc_chart_legend_inline(c, p->area.x + p->area.w, y, PC_ALIGN_RIGHT, max_w, short_items, n);
 }
 
+void pc_vc_plot_legend_beside_title(pc_vframe_t *f, const pc_plot_t *p, const pc_legend_item_t *items,
+                                    const pc_legend_item_t *short_items, int n) {
+    pc_chart_t *c = &f->c;
+    int reserve = pc_chart_text_width(c, PC_TEXT_TICK, p->y.title) + pc_chart_px(c, 24);
+    pc_vc_plot_legend(f, p, items, short_items, n, reserve);
+}
+
+void pc_vc_panel_legend(pc_chart_t *c, pc_rect_t panel, const char *heading, const pc_legend_item_t *items,
+                        const pc_legend_item_t *short_items, int n) {
+    if (!c->font) return;
+    pc_font_metrics_t fm = pc_font_metrics(c->font, pc_chart_pxf(c, PC_TEXT_LABEL));
+    int pad = pc_chart_px(c, 14);
+    int y = panel.y + pad + fm.ascent - fm.cap_height / 2;
+    int max_w = panel.w - 2 * pad - pc_chart_text_width(c, PC_TEXT_LABEL, heading) - pc_chart_px(c, 24);
+    int xr = panel.x + panel.w - pad;
+    if (!pc_chart_legend_inline(c, xr, y, PC_ALIGN_RIGHT, max_w, items, n) && short_items)
+        pc_chart_legend_inline(c, xr, y, PC_ALIGN_RIGHT, max_w, short_items, n);
+}
+
 /* ---- latency histograms ---- */
 
 void pc_vc_latency_domain(uint64_t vmin, uint64_t vmax, double *lo_out, double *hi_out) {
@@ -124,6 +171,37 @@ void pc_vc_latency_domain(uint64_t vmin, uint64_t vmax, double *lo_out, double *
     }
     *lo_out = lo;
     *hi_out = hi;
+}
+
+void pc_vc_latency_plot(pc_vframe_t *f, pc_plot_t *p, uint64_t vmin, uint64_t vmax, const char *x_title,
+                        const char *y_title) {
+    double lo, hi;
+    pc_vc_latency_domain(vmin, vmax, &lo, &hi);
+    memset(p, 0, sizeof *p);
+    p->x.log = 1;
+    p->x.lo = lo;
+    p->x.hi = hi;
+    p->x.fmt = pc_fmt_ns;
+    p->x.title = x_title;
+    p->y.lo = 0;
+    p->y.hi = 1;
+    p->y.fmt = pc_fmt_percent;
+    p->y.title = y_title;
+    pc_plot_layout(&f->c, p, f->body);
+}
+
+double pc_vc_share_max(const double *share, int nb, double smax) {
+    for (int k = 0; k < nb; k++)
+        if (share[k] > smax) smax = share[k];
+    return smax;
+}
+
+void pc_vc_fit_headroom(pc_vframe_t *f, pc_plot_t *p, int rows, double smax) {
+    if (!(smax > 0)) smax = 1;
+    int usable = p->area.h - pc_vc_marker_headroom(&f->c, rows);
+    if (usable < p->area.h / 2) usable = p->area.h / 2;
+    p->y.hi = smax * p->area.h / (usable > 0 ? usable : 1);
+    pc_plot_layout(&f->c, p, f->body);
 }
 
 int pc_vc_hist_edges(const pc_chart_t *c, const pc_plot_t *p, double *edges) {
@@ -207,6 +285,14 @@ void pc_vc_hist_curve(const pc_chart_t *c, const pc_plot_t *p, const double *edg
         pc_gfx_polyline(&clip, pts, np, lw, color);
 }
 
+void pc_vc_quantile_marker(pc_vc_marker_t *k, const pc_plot_t *p, const char *name, double v, uint32_t color) {
+    char val[32];
+    pc_fmt_ns(val, sizeof val, v);
+    snprintf(k->text, sizeof k->text, "%s %s", name, val);
+    k->x = (int)floor(pc_plot_fx(p, v));
+    k->color = color;
+}
+
 int pc_vc_place_markers(pc_chart_t *c, const pc_plot_t *p, pc_vc_marker_t *mk, int n) {
     int row_h = pc_chart_px(c, 20), gap = pc_chart_px(c, 6), pad = pc_chart_px(c, 5);
     int rows = 0;
@@ -257,6 +343,64 @@ void pc_vc_draw_markers(pc_chart_t *c, const pc_plot_t *p, const pc_vc_marker_t 
 }
 
 /* ---- throughput windows ---- */
+
+/* ---- percentile bars ---- */
+
+void pc_vc_positive_range(const double *v, int n, double *vmin, double *vmax) {
+    *vmin = INFINITY;
+    *vmax = 0;
+    for (int i = 0; i < n; i++)
+        if (pc_isfinite(v[i]) && v[i] > 0) {
+            if (v[i] < *vmin) *vmin = v[i];
+            if (v[i] > *vmax) *vmax = v[i];
+        }
+}
+
+void pc_vc_percentile_plot(pc_chart_t *c, pc_plot_t *p, pc_rect_t in, double lo, double hi, const char *y_title) {
+    memset(p, 0, sizeof *p);
+    p->x.cats = PC_VC_QUANTILE_NAMES;
+    p->x.n_cats = 3;
+    p->y.log = 1;
+    p->y.lo = lo;
+    p->y.hi = hi;
+    p->y.fmt = pc_fmt_ns;
+    p->y.title = y_title;
+    pc_plot_layout(c, p, in);
+    pc_plot_draw_axes(c, p);
+}
+
+void pc_vc_rate_range(double ymin, double ymax, double *ylo_out, double *yhi_out) {
+    if (!(ymin <= ymax)) ymin = ymax;
+    double ylo = ymin / 2, yhi = ymax * 2;
+    if (!(ymax > 0)) {
+        ylo = 1;
+        yhi = 1000;
+    }
+    if (yhi / ylo < 10) {
+        double g = sqrt(10 / (yhi / ylo));
+        ylo /= g;
+        yhi *= g;
+    }
+    *ylo_out = ylo;
+    *yhi_out = yhi;
+}
+
+void pc_vc_rate_plot(pc_vframe_t *f, pc_plot_t *p, double xhi, double ylo, double yhi, const char *x_title,
+                     const char *y_title) {
+    memset(p, 0, sizeof *p);
+    p->x.lo = 0;
+    p->x.hi = xhi;
+    p->x.fmt = pc_fmt_seconds;
+    p->x.title = x_title;
+    p->y.log = 1;
+    p->y.lo = ylo;
+    p->y.hi = yhi;
+    p->y.fmt = pc_fmt_rate;
+    p->y.title = y_title;
+    p->pad_right = 56;
+    pc_plot_layout(&f->c, p, f->body);
+    pc_plot_draw_axes(&f->c, p);
+}
 
 int pc_vc_windows_curve(pc_chart_t *c, const pc_plot_t *p, const pc_series_t *s, double cursor, double origin,
                         double ylo, size_t shown, uint32_t color, pc_pointf_t *last) {

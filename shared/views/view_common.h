@@ -45,6 +45,14 @@ int pc_vc_begin(pc_vframe_t *f, pc_fb_t *fb, const pc_model_t *m, const pc_view_
                 const char *subtitle);
 /* The message drawn instead of a chart when `what` has not arrived; returns 0. */
 int pc_vc_nothing_yet(pc_vframe_t *f, const char *what);
+/* The summary page's start: pc_vc_begin titled "Summary" with the run text, "Waiting for data"
+ * before the header, else pc_vc_run_facts with *y set below them. Returns 0 when the caller
+ * goes on drawing from *y, 1 when the page is complete (waiting message drawn), or a negative
+ * PC_E* code from pc_vc_begin: callers return `r < 0 ? r : 0` on non-zero. */
+int pc_vc_begin_summary(pc_vframe_t *f, pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st, int *y);
+/* Splits the body into two panels `gap` (16 CSS px) apart, the first 2/5 of it: side by side
+ * when the body is at least 6/5 as wide as tall, else stacked. */
+void pc_vc_split_body(const pc_vframe_t *f, pc_rect_t *a, pc_rect_t *b);
 
 /* ---- series ---- */
 
@@ -61,12 +69,31 @@ double pc_vc_mean_rate(const pc_series_t *s, double cursor);
  * short_items (may be NULL) when the long labels do not fit beside `reserve_left` pixels. */
 void pc_vc_plot_legend(pc_vframe_t *f, const pc_plot_t *p, const pc_legend_item_t *items,
                        const pc_legend_item_t *short_items, int n, int reserve_left);
+/* pc_vc_plot_legend beside the y axis title: reserves the title's width plus 24 CSS px. */
+void pc_vc_plot_legend_beside_title(pc_vframe_t *f, const pc_plot_t *p, const pc_legend_item_t *items,
+                                    const pc_legend_item_t *short_items, int n);
+/* A legend on a panel's heading line (from pc_chart_panel over `panel`), right-aligned inside
+ * the panel's padding; falls back to short_items (may be NULL) when the long labels do not fit beside the
+ * heading text. Draws nothing without a font. */
+void pc_vc_panel_legend(pc_chart_t *c, pc_rect_t panel, const char *heading, const pc_legend_item_t *items,
+                        const pc_legend_item_t *short_items, int n);
 
 /* ---- latency histograms ---- */
 
 /* The x domain of a latency histogram holding values vmin..vmax (ns): padded a little and at
  * least one decade wide, never below 1 ns. */
 void pc_vc_latency_domain(uint64_t vmin, uint64_t vmax, double *lo, double *hi);
+/* Sets *p up as a latency-histogram plot (log x over pc_vc_latency_domain(vmin, vmax) in ns,
+ * y a percentage 0..1 for now) with the given axis titles (kept, not copied) and lays it out
+ * in f->body. */
+void pc_vc_latency_plot(pc_vframe_t *f, pc_plot_t *p, uint64_t vmin, uint64_t vmax, const char *x_title,
+                        const char *y_title);
+/* The largest of share[0..nb) and `smax`. */
+double pc_vc_share_max(const double *share, int nb, double smax);
+/* Sets p->y.hi so curves peaking at smax (treated as 1 when not > 0) leave the headroom that
+ * `rows` marker rows need (the curves keep at least half the height), and lays p out in
+ * f->body again (y labels may change width). */
+void pc_vc_fit_headroom(pc_vframe_t *f, pc_plot_t *p, int rows, double smax);
 /* Log-spaced display-bin edges for a laid-out plot whose x axis is log: the finest of 20,
  * 10, 5 or 2 bins per decade that keeps bins >= 8 CSS px wide, aligned to decades. Writes
  * nb + 1 edges (edges must hold PC_VC_MAX_BINS + 1) and returns nb >= 1. */
@@ -87,6 +114,8 @@ typedef struct pc_vc_marker {
     uint32_t color;
 } pc_vc_marker_t;
 
+/* Fills a percentile marker: "<name> <v as ns>" at v's column on p, in `color`. */
+void pc_vc_quantile_marker(pc_vc_marker_t *k, const pc_plot_t *p, const char *name, double v, uint32_t color);
 /* Places marker labels in rows at the top of the plot so no two overlap; returns the number
  * of rows used. */
 int pc_vc_place_markers(pc_chart_t *c, const pc_plot_t *p, pc_vc_marker_t *mk, int n);
@@ -95,6 +124,15 @@ int pc_vc_marker_headroom(const pc_chart_t *c, int rows);
 /* Draws the markers' dashed lines (from label to axis) and then their label boxes. */
 void pc_vc_draw_markers(pc_chart_t *c, const pc_plot_t *p, const pc_vc_marker_t *mk, int n);
 
+/* ---- percentile bars ---- */
+
+/* The smallest and largest finite values > 0 of v[0..n); *vmin stays INFINITY and *vmax 0
+ * when there are none. */
+void pc_vc_positive_range(const double *v, int n, double *vmin, double *vmax);
+/* Sets *p up as grouped p50/p99/p99.9 bars (categories PC_VC_QUANTILE_NAMES, log y from lo
+ * to hi in ns, titled y_title, kept not copied), lays it out in `in` and draws its axes. */
+void pc_vc_percentile_plot(pc_chart_t *c, pc_plot_t *p, pc_rect_t in, double lo, double hi, const char *y_title);
+
 /* ---- throughput windows ---- */
 
 /* Draws a series' windows ending by `cursor` (< 0: all) as a curve on a plot whose x is
@@ -102,6 +140,14 @@ void pc_vc_draw_markers(pc_chart_t *c, const pc_plot_t *p, const pc_vc_marker_t 
  * windows get points (dots when very few), many a per-column min-max band with the mean.
  * `shown` is the number of windows that pass the cursor. Returns the last point drawn in
  * framebuffer coordinates in *last (when not NULL and a point was drawn: returns 1). */
+/* The log y range of a rate timeline whose rates span ymin..ymax: a factor 2 padding each
+ * way, at least one decade wide, 1..1000 when no rate is > 0 (the line sits on the floor). */
+void pc_vc_rate_range(double ymin, double ymax, double *ylo, double *yhi);
+/* Sets *p up as a rate timeline (x seconds from 0 to xhi, log y from ylo to yhi per second,
+ * 56 px on the right for value tags; titles kept, not copied), lays it out in f->body and
+ * draws its axes. */
+void pc_vc_rate_plot(pc_vframe_t *f, pc_plot_t *p, double xhi, double ylo, double yhi, const char *x_title,
+                     const char *y_title);
 int pc_vc_windows_curve(pc_chart_t *c, const pc_plot_t *p, const pc_series_t *s, double cursor, double origin,
                         double ylo, size_t shown, uint32_t color, pc_pointf_t *last);
 

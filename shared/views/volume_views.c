@@ -293,13 +293,10 @@ static double avg_or_live(const pc_model_t *m, const char *key, const char *seri
 
 int pc_view_volume_summary(pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st) {
     pc_vframe_t f;
-    char run[128];
-    pc_vc_run_text(m, run, sizeof run);
-    int r = pc_vc_begin(&f, fb, m, st, "Summary", run);
-    if (r) return r;
+    int y;
+    int r = pc_vc_begin_summary(&f, fb, m, st, &y);
+    if (r) return r < 0 ? r : 0;
     pc_chart_t *c = &f.c;
-    if (!pc_vc_has_run(m)) return pc_vc_nothing_yet(&f, "Waiting for data");
-    int y = pc_vc_run_facts(&f);
     size_t n = frames_by(m, -1);
     int live = 0;
     double frame = avg_or_live(m, "avg_frame_ms", "frame_ms", n, &live);
