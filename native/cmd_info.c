@@ -72,9 +72,21 @@ int pc_cmd_list(int argc, char **argv) {
     }
     size_t nv;
     const pc_view_def_t *views = pc_views(&nv);
+    /* one line per view name; a name several suites draw their own way lists those suites */
     printf("all views (perfcast render FILE --view NAME):\n");
-    for (size_t i = 0; i < nv; i++)
-        printf("  %-22s %s%s\n", views[i].name, views[i].title, views[i].animated ? " (animated)" : "");
+    for (size_t i = 0; i < nv; i++) {
+        int seen = 0;
+        for (size_t k = 0; k < i; k++) seen |= strcmp(views[k].name, views[i].name) == 0;
+        if (seen) continue;
+        printf("  %-22s %s%s", views[i].name, views[i].title, views[i].animated ? " (animated)" : "");
+        const char *sep = " — for ";
+        for (size_t k = i; k < nv; k++) {
+            if (strcmp(views[k].name, views[i].name) != 0) continue;
+            printf("%s%s", sep, views[k].suite ? views[k].suite : "any run");
+            sep = ", ";
+        }
+        printf("\n");
+    }
     return 0;
 }
 
