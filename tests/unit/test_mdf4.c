@@ -10,6 +10,7 @@
 #include "mf4_io.h"
 #include "model.h"
 #include "pc_test.h"
+#include "pc_test_run.h"
 #include "run.h"
 #include "suite.h"
 #include "views.h"
@@ -501,56 +502,9 @@ static void mdf4_should_refuse_bad_writer_use(void) {
 
 /* ---- the suite end to end (tiny sizes) and its views ---- */
 
-static pc_model_t *run_suite(const char *overrides, char *status, size_t cap) {
-    const pc_suite_t *s = pc_suite_find("mdf4");
-    if (!s) return NULL;
-    cJSON *ov = cJSON_Parse(overrides);
-    pc_errbuf_t err;
-    cJSON *params = pc_suite_params(s, ov, 1, &err);
-    cJSON_Delete(ov);
-    if (!params) return NULL;
-    char path[] = "/tmp/pc_test_mdf4_XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        cJSON_Delete(params);
-        return NULL;
-    }
-    close(fd);
-    pc_run_opts_t opts = {.path = path};
-    pc_run_t *run;
-    if (pc_run_start(s, params, 1, &opts, &run, &err) != 0) {
-        cJSON_Delete(params);
-        unlink(path);
-        return NULL;
-    }
-    pc_run_join(run);
-    const char *msg;
-    snprintf(status, cap, "%s", pc_run_status(run, &msg));
-    pc_run_destroy(run);
-    uint8_t *buf = NULL;
-    size_t len = 0;
-    pc_model_t *m = pc_model_create();
-    FILE *f = fopen(path, "rb");
-    if (f) {
-        fseek(f, 0, SEEK_END);
-        len = (size_t)ftell(f);
-        fseek(f, 0, SEEK_SET);
-        buf = malloc(len);
-        if (buf && fread(buf, 1, len, f) != len) len = 0;
-        fclose(f);
-    }
-    if (!m || !buf || pc_model_load(m, buf, len, path, NULL, &err) != 0) {
-        pc_model_destroy(m);
-        m = NULL;
-    }
-    free(buf);
-    unlink(path);
-    return m;
-}
-
 static void mdf4_suite_should_time_every_op_and_check_integrity(void) {
     char status[16];
-    pc_model_t *m = run_suite("{\"sizes\": \"0.2\", \"iterations\": 2}", status, sizeof status);
+    pc_model_t *m = pc_test_run_suite("mdf4", "{\"sizes\": \"0.2\", \"iterations\": 2}", status, sizeof status);
     PC_CHECK(m != NULL);
     PC_CHECK_EQ_STR(status, "ok");
     PC_CHECK(m->summary != NULL);

@@ -8,6 +8,7 @@
 
 #include "model.h"
 #include "pc_test.h"
+#include "pc_test_run.h"
 #include "run.h"
 #include "suite.h"
 #include "suites/orderbook/ob_bench.h"
@@ -660,62 +661,9 @@ static void bench_should_reject_bad_configs(void) {
 
 /* ---- the suite, end to end ---- */
 
-static int load_file(const char *path, pc_model_t *m) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return PC_EIO;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = malloc((size_t)n);
-    int r = buf && fread(buf, 1, (size_t)n, f) == (size_t)n ? 0 : PC_EIO;
-    fclose(f);
-    pc_load_info_t info;
-    pc_errbuf_t err;
-    if (!r) r = pc_model_load(m, buf, (size_t)n, path, &info, &err);
-    if (!r && info.truncated) r = PC_ETRUNC;
-    free(buf);
-    return r;
-}
-
-/* Runs the suite with these overrides into a temp file and loads it; NULL on failure. */
-static pc_model_t *run_suite(const char *overrides, char *status, size_t cap) {
-    const pc_suite_t *s = pc_suite_find("orderbook");
-    if (!s) return NULL;
-    cJSON *ov = cJSON_Parse(overrides);
-    pc_errbuf_t err;
-    cJSON *params = pc_suite_params(s, ov, 1, &err);
-    cJSON_Delete(ov);
-    if (!params) return NULL;
-    char path[] = "/tmp/pc_test_orderbook_XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        cJSON_Delete(params);
-        return NULL;
-    }
-    close(fd);
-    pc_run_opts_t opts = {.path = path};
-    pc_run_t *run;
-    if (pc_run_start(s, params, 1, &opts, &run, &err) != 0) {
-        cJSON_Delete(params);
-        unlink(path);
-        return NULL;
-    }
-    pc_run_join(run);
-    const char *msg;
-    snprintf(status, cap, "%s", pc_run_status(run, &msg));
-    pc_run_destroy(run);
-    pc_model_t *m = pc_model_create();
-    if (m && load_file(path, m) != 0) {
-        pc_model_destroy(m);
-        m = NULL;
-    }
-    unlink(path);
-    return m;
-}
-
 static void orderbook_suite_should_record_book_frames_series_and_summary(void) {
     char status[16];
-    pc_model_t *m = run_suite("{\"orders\": 100000, \"duration\": 0.5, \"rate\": 100000, \"fps\": 60, \"levels\": 10, "
+    pc_model_t *m = pc_test_run_suite("orderbook", "{\"orders\": 100000, \"duration\": 0.5, \"rate\": 100000, \"fps\": 60, \"levels\": 10, "
                               "\"capacity\": 1024}", status, sizeof status);
     PC_CHECK(m != NULL);
     PC_CHECK_EQ_STR(status, "ok");
@@ -769,9 +717,9 @@ static void orderbook_suite_should_record_book_frames_series_and_summary(void) {
 static void orderbook_suite_should_trade_the_same_for_the_same_seed(void) {
     char status[16];
     const char *ov = "{\"orders\": 20000, \"duration\": 0.05, \"rate\": 100000, \"seed\": 9}";
-    pc_model_t *a = run_suite(ov, status, sizeof status);
-    pc_model_t *b = run_suite(ov, status, sizeof status);
-    pc_model_t *c = run_suite("{\"orders\": 20000, \"duration\": 0.05, \"rate\": 100000, \"seed\": 10}", status,
+    pc_model_t *a = pc_test_run_suite("orderbook", ov, status, sizeof status);
+    pc_model_t *b = pc_test_run_suite("orderbook", ov, status, sizeof status);
+    pc_model_t *c = pc_test_run_suite("orderbook", "{\"orders\": 20000, \"duration\": 0.05, \"rate\": 100000, \"seed\": 10}", status,
                               sizeof status);
     PC_CHECK(a && b && c);
     const cJSON *ha = cJSON_GetObjectItemCaseSensitive(a->summary, "trade_hash");

@@ -7,6 +7,7 @@
 
 #include "model.h"
 #include "pc_test.h"
+#include "pc_test_run.h"
 #include "run.h"
 #include "spsc.h"
 #include "suite.h"
@@ -404,23 +405,6 @@ static void rb_phase_should_reject_bad_configs(void) {
 
 /* ---- the suite, end to end ---- */
 
-static int load_file(const char *path, pc_model_t *m) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return PC_EIO;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = malloc((size_t)n);
-    int r = buf && fread(buf, 1, (size_t)n, f) == (size_t)n ? 0 : PC_EIO;
-    fclose(f);
-    pc_load_info_t info;
-    pc_errbuf_t err;
-    if (!r) r = pc_model_load(m, buf, (size_t)n, path, &info, &err);
-    if (!r && info.truncated) r = PC_ETRUNC;
-    free(buf);
-    return r;
-}
-
 static void ringbuf_suite_should_record_every_sample_and_the_summary(void) {
     const pc_suite_t *s = pc_suite_find("ringbuf");
     PC_CHECK(s != NULL);
@@ -444,7 +428,7 @@ static void ringbuf_suite_should_record_every_sample_and_the_summary(void) {
     int ok_status = strcmp(status, "ok") == 0;
     pc_run_destroy(run);
     pc_model_t *m = pc_model_create();
-    int lr = m ? load_file(path, m) : PC_ENOMEM;
+    int lr = m ? pc_test_load_file(path, m) : PC_ENOMEM;
     unlink(path);
     PC_CHECK_EQ_U64(r, 0);
     PC_CHECK(ok_status);
