@@ -39,7 +39,7 @@ struct pc_mc {
 /* The two corners of cube edge e (see mc.h for the numbering). */
 static void edge_corners(int e, int *c0, int *c1) {
     int axis = e / 4, k = e % 4, a = k & 1, b = k >> 1;
-    int coord[3];
+    int coord[3] = {0, 0, 0}; /* all three are set below; initialised so no optimizer may treat an element as undefined */
     /* the two coordinates other than `axis`, in x, y, z order */
     int o0 = axis == 0 ? 1 : 0, o1 = axis == 2 ? 1 : 2;
     coord[axis] = 0;
@@ -82,7 +82,7 @@ static int derive_case(int8_t out[MC_MAX_ENTRIES], int c, int flip) {
             int corner[4];
             for (int i = 0; i < 4; i++) {
                 int j = side ? i : 3 - i; /* from -axis the order reverses */
-                int coord[3];
+                int coord[3] = {0, 0, 0}; /* all three are set below; initialised so no optimizer may treat an element as undefined */
                 coord[axis] = side;
                 coord[u] = uv[j][0];
                 coord[v] = uv[j][1];
