@@ -176,6 +176,17 @@ pc_mc_t *pc_mc_create(void) {
     return mc;
 }
 
+uint32_t pc_mc_tables_hash(const pc_mc_t *mc) {
+    uint32_t h = 2166136261u;
+    for (int c = 0; c < 256; c++)
+        for (int k = 0; k < MC_MAX_ENTRIES; k++) {
+            int8_t e = mc->tri[c][k];
+            h = (h ^ (uint8_t)e) * 16777619u;
+            if (e < 0) break; /* bytes after the terminator are not part of the table */
+        }
+    return h;
+}
+
 void pc_mc_destroy(pc_mc_t *mc) {
     if (!mc) return;
     free(mc->mesh.pos);

@@ -56,6 +56,9 @@ const pc_mesh_t *pc_mc_mesh(const pc_mc_t *mc);
  * 0..11, three per triangle, terminated by -1 (at most 15 entries). Edges 0-3 run along x,
  * 4-7 along y, 8-11 along z; corner k of a cube is at (k & 1, k >> 1 & 1, k >> 2 & 1). */
 const int8_t *pc_mc_case(const pc_mc_t *mc, int c);
+/* FNV-1a checksum of all 256 derived triangle lists: the tables are computed at start-up, so
+ * the native build and the WASM build must agree on it (tests compare both to one value). */
+uint32_t pc_mc_tables_hash(const pc_mc_t *mc);
 
 /* Surface area and enclosed volume of a closed, outward-wound mesh (volume by the divergence
  * theorem: the sum of signed tetrahedra to the origin). */

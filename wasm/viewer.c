@@ -27,6 +27,7 @@
 
 #include "cJSON.h"
 #include "font.h"
+#include "mc.h"
 #include "model.h"
 #include "pc_error.h"
 #include "views.h"
@@ -208,6 +209,14 @@ EMSCRIPTEN_KEEPALIVE double pc_viewer_model_version(void) {
 
 /* The run's length so far in seconds (pc_model_duration: the largest record "t"), 0 when
  * nothing is loaded. The page's scrub slider spans [0, this]. */
+/* pc_mc_tables_hash of freshly derived marching-cubes tables (tests: must equal native's). */
+EMSCRIPTEN_KEEPALIVE double pc_viewer_mc_tables_hash(void) {
+    pc_mc_t *mc = pc_mc_create();
+    double h = mc ? (double)pc_mc_tables_hash(mc) : -1.0;
+    pc_mc_destroy(mc);
+    return h;
+}
+
 EMSCRIPTEN_KEEPALIVE double pc_viewer_duration(void) {
     return V.model ? pc_model_duration(V.model) : 0.0;
 }

@@ -383,6 +383,12 @@ async function main() {
     check(viewer.render(views[0].name, 100, 80, 1, -1), 'render after bad messages failed');
   });
 
+  /* the same checksum tests/unit/test_volume.c holds the native build to (MC_TABLES_HASH) */
+  await test('mc_tables_should_equal_the_native_build', () => {
+    const h = viewer.m._pc_viewer_mc_tables_hash();
+    check(h === 0x827df9f5, 'wasm marching-cubes tables hash 0x' + (h >>> 0).toString(16) + ', native 0x827df9f5');
+  });
+
   await test('model_version_should_change_on_reset', () => {
     const a = viewer.modelVersion();
     viewer.reset();
