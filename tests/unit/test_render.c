@@ -14,6 +14,7 @@
 #include "hist.h"
 #include "model.h"
 #include "pc_test.h"
+#include "pc_test_draw.h"
 #include "pcmath.h"
 #include "png.h"
 #include "record.h"
@@ -21,55 +22,10 @@
 
 #define BG PC_HEX(0x0a0e27)
 #define RED PC_HEX(0xff0000)
-#define GUARD 0xdeadbeefu
 
 static pc_font_t *font; /* one font for the whole executable, as a viewer would keep it */
 
-/* ---- framebuffer helpers ---- */
-
-/* A w x h framebuffer inside a larger allocation whose border (16 px and 16 rows each side)
- * is filled with GUARD, so out-of-bounds writes are caught. */
-typedef struct guarded {
-    uint32_t *mem;
-    int mw, mh;
-    pc_fb_t fb;
-} guarded_t;
-
-static int guarded_make(guarded_t *g, int w, int h) {
-    g->mw = w + 32;
-    g->mh = h + 32;
-    g->mem = malloc((size_t)g->mw * (size_t)g->mh * sizeof *g->mem);
-    if (!g->mem) return -1;
-    for (int i = 0; i < g->mw * g->mh; i++) g->mem[i] = GUARD;
-    g->fb.px = g->mem + 16 * g->mw + 16;
-    g->fb.w = w;
-    g->fb.h = h;
-    g->fb.stride = g->mw;
-    return 0;
-}
-
-/* Number of guard pixels that were overwritten. */
-static int guarded_damage(const guarded_t *g) {
-    int bad = 0;
-    for (int y = 0; y < g->mh; y++)
-        for (int x = 0; x < g->mw; x++) {
-            int inside = x >= 16 && x < 16 + g->fb.w && y >= 16 && y < 16 + g->fb.h;
-            if (!inside && g->mem[y * g->mw + x] != GUARD) bad++;
-        }
-    return bad;
-}
-
-static uint32_t px_at(const pc_fb_t *fb, int x, int y) { return fb->px[(size_t)y * fb->stride + x]; }
-
-static int count_not(const pc_fb_t *fb, int x0, int y0, int x1, int y1, uint32_t color) {
-    int n = 0;
-    for (int y = y0; y < y1; y++)
-        for (int x = x0; x < x1; x++)
-            if (px_at(fb, x, y) != color) n++;
-    return n;
-}
-
-/* ---- primitives ---- */
+/* ---- primitives (framebuffer helpers: pc_test_draw.h) ---- */
 
 static void gfx_should_fill_rect_exactly(void) {
     uint32_t mem[8 * 6];
@@ -79,15 +35,15 @@ static void gfx_should_fill_rect_exactly(void) {
     for (int y = 0; y < 6; y++)
         for (int x = 0; x < 8; x++) {
             int in = x >= 2 && x < 5 && y >= 1 && y < 3;
-            PC_CHECK_EQ_U64(px_at(&fb, x, y), in ? RED : BG);
+            PC_CHECK_EQ_U64(pc_test_px_at(&fb, x, y), in ? RED : BG);
         }
     /* straight alpha: 128/255 red over black = round((255*128)/255) = 128 */
     pc_gfx_clear(&fb, PC_HEX(0));
     pc_gfx_fill_rect(&fb, 0, 0, 1, 1, PC_RGBA(255, 0, 0, 128));
-    PC_CHECK_EQ_U64(px_at(&fb, 0, 0), PC_RGBA(128, 0, 0, 255));
+    PC_CHECK_EQ_U64(pc_test_px_at(&fb, 0, 0), PC_RGBA(128, 0, 0, 255));
     /* output is always opaque, even when a translucent color is cleared */
     pc_gfx_clear(&fb, PC_RGBA(1, 2, 3, 0));
-    PC_CHECK_EQ_U64(px_at(&fb, 7, 5), PC_RGBA(1, 2, 3, 255));
+    PC_CHECK_EQ_U64(pc_test_px_at(&fb, 7, 5), PC_RGBA(1, 2, 3, 255));
 }
 
 static void gfx_should_draw_crisp_lines(void) {
@@ -99,23 +55,23 @@ static void gfx_should_draw_crisp_lines(void) {
     for (int y = 0; y < 10; y++)
         for (int x = 0; x < 10; x++) {
             int in = (y == 4 && x >= 2 && x <= 7) || ((x == 1 || x == 2) && y <= 2);
-            PC_CHECK_EQ_U64(px_at(&fb, x, y), in ? RED : BG);
+            PC_CHECK_EQ_U64(pc_test_px_at(&fb, x, y), in ? RED : BG);
         }
     /* a 1-wide antialiased line along a pixel-centre row covers exactly that row */
     pc_gfx_clear(&fb, BG);
     pc_gfx_line(&fb, 1.5f, 5.5f, 8.5f, 5.5f, 1.0f, RED);
-    for (int x = 1; x <= 8; x++) PC_CHECK_EQ_U64(px_at(&fb, x, 5), RED);
-    PC_CHECK(count_not(&fb, 0, 0, 10, 5, BG) == 0);
-    PC_CHECK(count_not(&fb, 0, 6, 10, 10, BG) == 0);
+    for (int x = 1; x <= 8; x++) PC_CHECK_EQ_U64(pc_test_px_at(&fb, x, 5), RED);
+    PC_CHECK(pc_test_count_not(&fb, 0, 0, 10, 5, BG) == 0);
+    PC_CHECK(pc_test_count_not(&fb, 0, 6, 10, 10, BG) == 0);
     /* dashed: 2 on, 2 off */
     pc_gfx_clear(&fb, BG);
     pc_gfx_hline_dashed(&fb, 0, 9, 0, 1, 2, 2, RED);
-    for (int x = 0; x < 10; x++) PC_CHECK_EQ_U64(px_at(&fb, x, 0), (x % 4) < 2 ? RED : BG);
+    for (int x = 0; x < 10; x++) PC_CHECK_EQ_U64(pc_test_px_at(&fb, x, 0), (x % 4) < 2 ? RED : BG);
 }
 
 static void gfx_should_clip_every_primitive(void) {
-    guarded_t g;
-    PC_CHECK(guarded_make(&g, 40, 30) == 0);
+    pc_test_guarded_t g;
+    PC_CHECK(pc_test_guarded_make(&g, 40, 30) == 0);
     pc_fb_t *fb = &g.fb;
     pc_gfx_clear(fb, BG);
     const float big = 1e30f, nan = NAN, inf = INFINITY;
@@ -151,17 +107,17 @@ static void gfx_should_clip_every_primitive(void) {
             pc_gfx_vline_dashed(fb, 3, ic[a], ic[b], 1, 3, 2, RED);
             pc_gfx_blend_px(fb, ic[a], ic[b], RED, 200);
         }
-    PC_CHECK_EQ_U64(guarded_damage(&g), 0);
+    PC_CHECK_EQ_U64(pc_test_guarded_damage(&g), 0);
     /* something was drawn inside */
-    PC_CHECK(count_not(fb, 0, 0, 40, 30, BG) > 0);
+    PC_CHECK(pc_test_count_not(fb, 0, 0, 40, 30, BG) > 0);
     /* a sub-framebuffer clips to its own rectangle */
     pc_gfx_clear(fb, BG);
     pc_fb_t sub = pc_fb_sub(fb, 10, 10, 5, 5);
     PC_CHECK(sub.w == 5 && sub.h == 5);
     pc_gfx_line(&sub, -100, -100, 100, 100, 9, RED);
-    PC_CHECK(count_not(fb, 0, 0, 40, 10, BG) == 0);
-    PC_CHECK(count_not(fb, 0, 15, 40, 30, BG) == 0);
-    PC_CHECK(count_not(fb, 10, 10, 15, 15, BG) > 0);
+    PC_CHECK(pc_test_count_not(fb, 0, 0, 40, 10, BG) == 0);
+    PC_CHECK(pc_test_count_not(fb, 0, 15, 40, 30, BG) == 0);
+    PC_CHECK(pc_test_count_not(fb, 10, 10, 15, 15, BG) > 0);
     free(g.mem);
 
     /* zero-sized and pixel-less framebuffers are a no-op */
@@ -187,16 +143,16 @@ static void gfx_should_fill_polygons_with_coverage(void) {
     pc_pointf_t sq[4] = {{5, 5}, {15, 5}, {15, 15}, {5, 15}};
     pc_gfx_fill_polygon(&fb, sq, 4, PC_HEX(0xffffff));
     /* an axis-aligned square on pixel edges is exactly its 10x10 pixels, fully covered */
-    PC_CHECK_EQ_U64(count_not(&fb, 5, 5, 15, 15, PC_HEX(0xffffff)), 0);
-    PC_CHECK_EQ_U64(count_not(&fb, 0, 0, 20, 5, PC_HEX(0)), 0);
-    PC_CHECK_EQ_U64(count_not(&fb, 15, 0, 20, 20, PC_HEX(0)), 0);
+    PC_CHECK_EQ_U64(pc_test_count_not(&fb, 5, 5, 15, 15, PC_HEX(0xffffff)), 0);
+    PC_CHECK_EQ_U64(pc_test_count_not(&fb, 0, 0, 20, 5, PC_HEX(0)), 0);
+    PC_CHECK_EQ_U64(pc_test_count_not(&fb, 15, 0, 20, 20, PC_HEX(0)), 0);
     /* half-pixel edges give half coverage */
     pc_gfx_clear(&fb, PC_HEX(0));
     pc_pointf_t area[2] = {{2, 10.5f}, {8, 10.5f}};
     pc_gfx_fill_area(&fb, area, 2, 12, PC_HEX(0xffffff));
-    PC_CHECK_EQ_U64(PC_R(px_at(&fb, 4, 10)), 128);
-    PC_CHECK_EQ_U64(px_at(&fb, 4, 11), PC_HEX(0xffffff));
-    PC_CHECK_EQ_U64(px_at(&fb, 4, 12), PC_HEX(0));
+    PC_CHECK_EQ_U64(PC_R(pc_test_px_at(&fb, 4, 10)), 128);
+    PC_CHECK_EQ_U64(pc_test_px_at(&fb, 4, 11), PC_HEX(0xffffff));
+    PC_CHECK_EQ_U64(pc_test_px_at(&fb, 4, 12), PC_HEX(0));
 }
 
 /* Expected coverage (0..255) of pixel (x, y) by a rounded rectangle, from its distance field. */
@@ -221,7 +177,7 @@ static void gfx_should_fill_round_rects_like_their_distance_field(void) {
         pc_gfx_round_rect(&fb, 3.3f, 2.7f, 30.2f, 20.6f, radii[i], PC_HEX(0xffffff));
         for (int y = 0; y < 30; y++)
             for (int x = 0; x < 40; x++)
-                PC_CHECK_EQ_U64(PC_R(px_at(&fb, x, y)), rrect_ref(x, y, 3.3f, 2.7f, 30.2f, 20.6f, radii[i]));
+                PC_CHECK_EQ_U64(PC_R(pc_test_px_at(&fb, x, y)), rrect_ref(x, y, 3.3f, 2.7f, 30.2f, 20.6f, radii[i]));
     }
 }
 
@@ -265,7 +221,7 @@ static void font_should_draw_antialiased_text_in_place(void) {
     int partial = 0, full = 0, outside = 0;
     for (int y = 0; y < 40; y++)
         for (int x = 0; x < 120; x++) {
-            uint32_t p = px_at(&fb, x, y);
+            uint32_t p = pc_test_px_at(&fb, x, y);
             if (p == PC_HEX(0)) continue;
             if (p == PC_HEX(0xffffff))
                 full++;
@@ -299,7 +255,7 @@ static void font_should_draw_the_same_when_its_cache_is_full(void) {
     pc_text_draw(&fa, fresh, 10, 60, 72, RED, PC_ALIGN_MIDDLE, "Hg \xc2\xb5s\xe2\x80\xa6");
     pc_text_draw(&fb, full, 10, 60, 72, RED, PC_ALIGN_MIDDLE, "Hg \xc2\xb5s\xe2\x80\xa6");
     PC_CHECK(memcmp(a, b, sizeof a) == 0);
-    PC_CHECK(count_not(&fa, 0, 0, 300, 120, BG) > 500);
+    PC_CHECK(pc_test_count_not(&fa, 0, 0, 300, 120, BG) > 500);
     PC_CHECK_EQ_U64(pc_font_cached_glyphs(full), n);
     /* the largest size still rasterizes complex glyphs (stb_truetype's arena is big enough) */
     static uint32_t big[200 * 200];
@@ -308,7 +264,7 @@ static void font_should_draw_the_same_when_its_cache_is_full(void) {
     for (size_t i = 0; i < sizeof hard / sizeof hard[0]; i++) {
         pc_gfx_clear(&fbig, BG);
         pc_text_draw(&fbig, full, 10, 10, PC_FONT_MAX_PX, RED, PC_ALIGN_TOP, hard[i]);
-        PC_CHECK(count_not(&fbig, 0, 0, 200, 200, BG) > 1500);
+        PC_CHECK(pc_test_count_not(&fbig, 0, 0, 200, 200, BG) > 1500);
     }
     pc_font_destroy(fresh);
     pc_font_destroy(full);
@@ -406,56 +362,6 @@ static void chart_should_make_nice_ticks(void) {
 
 /* ---- a synthetic run ---- */
 
-static int feed_json(pc_model_t *m, uint16_t kind, const char *json) {
-    uint8_t buf[1 << 16];
-    size_t n = pc_record_encode(buf, sizeof buf, kind, PC_ENC_JSON, json, strlen(json));
-    if (!n) return -1;
-    pc_errbuf_t err = {{0}};
-    int r = pc_model_feed(m, buf, n, &err);
-    if (r) fprintf(stderr, "  feed: %s\n", err.msg);
-    return r;
-}
-
-/* Deterministic pseudo-random numbers (xorshift64*), uniform in (0, 1). */
-static double rnd(uint64_t *s) {
-    *s ^= *s >> 12;
-    *s ^= *s << 25;
-    *s ^= *s >> 27;
-    return ((double)((*s * 2685821657736338717ull) >> 11) + 0.5) / 9007199254740992.0;
-}
-
-/* A latency sample: a log-normal-ish body around `median` with a rare long tail, drawn
- * with pcmath so the golden images do not depend on the C library. */
-static uint64_t sample(uint64_t *s, double median, double spread, double tail) {
-    double z = 0;
-    for (int i = 0; i < 6; i++) z += rnd(s);
-    z = (z - 3) / 0.7071; /* about N(0,1) */
-    double v = median * pc_exp(z * spread);
-    if (rnd(s) < 0.004) v *= 2 + tail * rnd(s) * rnd(s);
-    return (uint64_t)v;
-}
-
-/* Emits one hist delta record for `n` samples of a series. */
-static int feed_hist(pc_model_t *m, const char *series, double t, uint64_t *seed, int n, double median,
-                     double spread, double tail) {
-    static pc_hist_t h;
-    pc_hist_reset(&h);
-    for (int i = 0; i < n; i++) pc_hist_record(&h, sample(seed, median, spread, tail), 1);
-    static char json[1 << 15];
-    int len = snprintf(json, sizeof json, "{\"t\":%.3f,\"series\":\"%s\",\"b\":[", t, series);
-    int first = 1;
-    for (uint32_t i = 0; i < PC_HIST_BUCKETS; i++) {
-        if (!h.counts[i]) continue;
-        len += snprintf(json + len, sizeof json - len, "%s%u,%llu", first ? "" : ",", i,
-                        (unsigned long long)h.counts[i]);
-        first = 0;
-        if (len > (int)sizeof json - 64) return -1;
-    }
-    snprintf(json + len, sizeof json - len, "],\"min\":%llu,\"max\":%llu,\"sum\":%.1f}", (unsigned long long)h.min,
-             (unsigned long long)h.max, h.sum);
-    return feed_json(m, PC_REC_HIST, json);
-}
-
 static const char HEADER[] =
     "{\"format\":\"perfcast\",\"suite\":\"ringbuf\",\"run_id\":\"20261125-180000-ringbuf-r1\","
     "\"started\":\"2026-11-25T18:00:00Z\",\"params\":{\"messages\":100000,\"rate\":0,\"seconds\":2.5},"
@@ -470,30 +376,30 @@ static const char HEADER[] =
 static pc_model_t *synthetic_model(int stage) {
     pc_model_t *m = pc_model_create();
     if (!m) return NULL;
-    if (feed_json(m, PC_REC_HEADER, HEADER)) goto fail;
+    if (pc_test_feed_json(m, PC_REC_HEADER, HEADER)) goto fail;
     if (stage < 1) return m;
     uint64_t seed = 42;
     char json[256];
     /* latency phase: spsc around 180 ns, mutex around 7 µs (two deltas each) */
     for (int d = 0; d < 2; d++)
-        if (feed_hist(m, "spsc", 0.4 + d * 0.4, &seed, 30000, 180, 0.18, 200)) goto fail;
+        if (pc_test_feed_hist(m, "spsc", 0.4 + d * 0.4, &seed, 30000, 180, 0.18, 200)) goto fail;
     snprintf(json, sizeof json, "{\"t\":0.9,\"fraction\":0.47,\"phase\":\"spsc throughput\"}");
-    if (feed_json(m, PC_REC_PROGRESS, json)) goto fail;
+    if (pc_test_feed_json(m, PC_REC_PROGRESS, json)) goto fail;
     /* throughput phases: spsc 1.0..3.5 s at ~62 M/s, mutex 3.6..6.1 s at ~2.6 M/s */
     for (int i = 0; i < 25; i++) {
         double t = 1.0 + 0.1 * (i + 1);
-        double rate = 62e6 * (1 + 0.06 * (rnd(&seed) - 0.5)) * (i == 7 ? 0.55 : 1);
+        double rate = 62e6 * (1 + 0.06 * (pc_test_rnd(&seed) - 0.5)) * (i == 7 ? 0.55 : 1);
         snprintf(json, sizeof json, "{\"t\":%.3f,\"dt\":0.1,\"series\":\"spsc\",\"count\":%.0f}", t, rate * 0.1);
-        if (feed_json(m, PC_REC_WINDOW, json)) goto fail;
+        if (pc_test_feed_json(m, PC_REC_WINDOW, json)) goto fail;
         if (stage == 1 && i == 12) return m;
     }
     for (int d = 0; d < 2; d++)
-        if (feed_hist(m, "mutex", 0.6 + d * 0.4, &seed, 30000, 7000, 0.35, 150)) goto fail;
+        if (pc_test_feed_hist(m, "mutex", 0.6 + d * 0.4, &seed, 30000, 7000, 0.35, 150)) goto fail;
     for (int i = 0; i < 25; i++) {
         double t = 3.6 + 0.1 * (i + 1);
-        double rate = 2.6e6 * (1 + 0.15 * (rnd(&seed) - 0.5));
+        double rate = 2.6e6 * (1 + 0.15 * (pc_test_rnd(&seed) - 0.5));
         snprintf(json, sizeof json, "{\"t\":%.3f,\"dt\":0.1,\"series\":\"mutex\",\"count\":%.0f}", t, rate * 0.1);
-        if (feed_json(m, PC_REC_WINDOW, json)) goto fail;
+        if (pc_test_feed_json(m, PC_REC_WINDOW, json)) goto fail;
     }
     const pc_series_t *sp = pc_model_series(m, "spsc"), *mu = pc_model_series(m, "mutex");
     if (!sp || !mu || !sp->has_hist || !mu->has_hist) goto fail;
@@ -504,8 +410,8 @@ static pc_model_t *synthetic_model(int stage) {
              (unsigned long long)pc_hist_quantile(sp->hist, 0.5), (unsigned long long)pc_hist_quantile(sp->hist, 0.99),
              (unsigned long long)pc_hist_quantile(sp->hist, 0.999), (unsigned long long)pc_hist_quantile(mu->hist, 0.5),
              (unsigned long long)pc_hist_quantile(mu->hist, 0.99));
-    if (feed_json(m, PC_REC_SUMMARY, json)) goto fail;
-    if (feed_json(m, PC_REC_END, "{\"t\":6.2,\"status\":\"ok\"}")) goto fail;
+    if (pc_test_feed_json(m, PC_REC_SUMMARY, json)) goto fail;
+    if (pc_test_feed_json(m, PC_REC_END, "{\"t\":6.2,\"status\":\"ok\"}")) goto fail;
     return m;
 fail:
     pc_model_destroy(m);
@@ -516,8 +422,8 @@ static const char *const VIEW_NAMES[] = {"latency-histogram", "throughput-timeli
 #define N_VIEWS 4
 
 /* Renders a view into a fresh w x h guarded framebuffer; returns the draw result. */
-static int render(guarded_t *g, const char *view, const pc_model_t *m, int w, int h, float scale) {
-    if (guarded_make(g, w, h)) return PC_ENOMEM;
+static int render(pc_test_guarded_t *g, const char *view, const pc_model_t *m, int w, int h, float scale) {
+    if (pc_test_guarded_make(g, w, h)) return PC_ENOMEM;
     pc_view_state_t st = {.t_cursor = -1, .scale = scale, .font = font};
     int r = pc_view_draw(view, &g->fb, m, &st);
     /* PC_RENDER_DUMP=DIR keeps every frame the tests draw, for looking at them */
@@ -555,12 +461,12 @@ static void views_should_draw_waiting_state_for_empty_models(void) {
     const pc_model_t *models[3] = {NULL, empty, header_only};
     for (int i = 0; i < N_VIEWS; i++)
         for (int k = 0; k < 3; k++) {
-            guarded_t g;
+            pc_test_guarded_t g;
             PC_CHECK(render(&g, VIEW_NAMES[i], models[k], 640, 360, 1) == 0);
-            PC_CHECK_EQ_U64(guarded_damage(&g), 0);
+            PC_CHECK_EQ_U64(pc_test_guarded_damage(&g), 0);
             /* without a run: background everywhere but the message in the middle */
-            if (k < 2) PC_CHECK_EQ_U64(px_at(&g.fb, 320, 340), BG);
-            PC_CHECK(count_not(&g.fb, 100, 150, 540, 250, BG) > 50);
+            if (k < 2) PC_CHECK_EQ_U64(pc_test_px_at(&g.fb, 320, 340), BG);
+            PC_CHECK(pc_test_count_not(&g.fb, 100, 150, 540, 250, BG) > 50);
             free(g.mem);
         }
     pc_model_destroy(empty);
@@ -571,16 +477,16 @@ static void views_should_draw_data_in_the_plot_area(void) {
     pc_model_t *m = synthetic_model(2);
     PC_CHECK(m != NULL);
     for (int i = 0; i < N_VIEWS; i++) {
-        guarded_t g;
+        pc_test_guarded_t g;
         PC_CHECK(render(&g, VIEW_NAMES[i], m, 800, 450, 1) == 0);
-        PC_CHECK_EQ_U64(guarded_damage(&g), 0);
+        PC_CHECK_EQ_U64(pc_test_guarded_damage(&g), 0);
         /* the middle of the page carries the chart: many non-background pixels, and the
          * series colors appear somewhere */
-        PC_CHECK(count_not(&g.fb, 100, 120, 700, 400, BG) > 2000);
+        PC_CHECK(pc_test_count_not(&g.fb, 100, 120, 700, 400, BG) > 2000);
         int green = 0, orange = 0;
         for (int y = 0; y < 450; y++)
             for (int x = 0; x < 800; x++) {
-                uint32_t p = px_at(&g.fb, x, y);
+                uint32_t p = pc_test_px_at(&g.fb, x, y);
                 if (p == PC_HEX(0x00ff88)) green++;
                 if (p == PC_HEX(0xff9f43)) orange++;
             }
@@ -597,11 +503,11 @@ static void views_should_survive_odd_models_and_sizes(void) {
     /* zero counts, zero-valued samples and a series with only windows */
     pc_model_t *odd = synthetic_model(0);
     PC_CHECK(odd != NULL);
-    PC_CHECK(feed_json(odd, PC_REC_WINDOW, "{\"t\":1,\"dt\":0.5,\"series\":\"mutex\",\"count\":0}") == 0);
-    PC_CHECK(feed_json(odd, PC_REC_WINDOW, "{\"t\":1.5,\"dt\":0.5,\"series\":\"mutex\",\"count\":0}") == 0);
-    PC_CHECK(feed_json(odd, PC_REC_HIST, "{\"t\":1,\"series\":\"spsc\",\"b\":[0,5],\"min\":0,\"max\":0,\"sum\":0}") == 0);
-    PC_CHECK(feed_json(odd, PC_REC_SUMMARY, "{\"spsc_msgs_per_s\":\"fast\",\"mutex_p50_ns\":-1}") == 0);
-    PC_CHECK(feed_json(odd, PC_REC_END, "{\"t\":2,\"status\":\"error\",\"message\":\"worker thread failed\"}") == 0);
+    PC_CHECK(pc_test_feed_json(odd, PC_REC_WINDOW, "{\"t\":1,\"dt\":0.5,\"series\":\"mutex\",\"count\":0}") == 0);
+    PC_CHECK(pc_test_feed_json(odd, PC_REC_WINDOW, "{\"t\":1.5,\"dt\":0.5,\"series\":\"mutex\",\"count\":0}") == 0);
+    PC_CHECK(pc_test_feed_json(odd, PC_REC_HIST, "{\"t\":1,\"series\":\"spsc\",\"b\":[0,5],\"min\":0,\"max\":0,\"sum\":0}") == 0);
+    PC_CHECK(pc_test_feed_json(odd, PC_REC_SUMMARY, "{\"spsc_msgs_per_s\":\"fast\",\"mutex_p50_ns\":-1}") == 0);
+    PC_CHECK(pc_test_feed_json(odd, PC_REC_END, "{\"t\":2,\"status\":\"error\",\"message\":\"worker thread failed\"}") == 0);
     const pc_model_t *models[2] = {mid, odd};
     const int sizes[][2] = {{1, 1}, {17, 9}, {120, 80}, {300, 900}, {1600, 200}};
     const float scales[] = {1, 2, 0, NAN, 16, 0.25f};
@@ -609,18 +515,18 @@ static void views_should_survive_odd_models_and_sizes(void) {
         for (int k = 0; k < 2; k++)
             for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
                 for (size_t c = 0; c < sizeof scales / sizeof scales[0]; c++) {
-                    guarded_t g;
+                    pc_test_guarded_t g;
                     PC_CHECK(render(&g, VIEW_NAMES[i], models[k], sizes[s][0], sizes[s][1], scales[c]) == 0);
-                    PC_CHECK_EQ_U64(guarded_damage(&g), 0);
+                    PC_CHECK_EQ_U64(pc_test_guarded_damage(&g), 0);
                     free(g.mem);
                 }
     /* no font: still draws, without text */
     for (int i = 0; i < N_VIEWS; i++) {
-        guarded_t g;
-        PC_CHECK(guarded_make(&g, 400, 300) == 0);
+        pc_test_guarded_t g;
+        PC_CHECK(pc_test_guarded_make(&g, 400, 300) == 0);
         pc_view_state_t st = {.t_cursor = 2.0, .scale = 1, .font = NULL};
         PC_CHECK(pc_view_draw(VIEW_NAMES[i], &g.fb, mid, &st) == 0);
-        PC_CHECK_EQ_U64(guarded_damage(&g), 0);
+        PC_CHECK_EQ_U64(pc_test_guarded_damage(&g), 0);
         free(g.mem);
     }
     /* an unusable framebuffer is refused, not drawn into */
@@ -634,9 +540,9 @@ static void views_should_survive_odd_models_and_sizes(void) {
 static void views_should_show_only_windows_before_the_cursor(void) {
     pc_model_t *m = synthetic_model(2);
     PC_CHECK(m != NULL);
-    guarded_t a, b;
-    PC_CHECK(guarded_make(&a, 800, 450) == 0);
-    PC_CHECK(guarded_make(&b, 800, 450) == 0);
+    pc_test_guarded_t a, b;
+    PC_CHECK(pc_test_guarded_make(&a, 800, 450) == 0);
+    PC_CHECK(pc_test_guarded_make(&b, 800, 450) == 0);
     pc_view_state_t early = {.t_cursor = 1.5, .scale = 1, .font = font};
     pc_view_state_t all = {.t_cursor = -1, .scale = 1, .font = font};
     PC_CHECK(pc_view_draw("throughput-timeline", &a.fb, m, &early) == 0);
@@ -645,8 +551,8 @@ static void views_should_show_only_windows_before_the_cursor(void) {
     int orange_a = 0, orange_b = 0;
     for (int y = 60; y < 450; y++)
         for (int x = 0; x < 800; x++) {
-            orange_a += px_at(&a.fb, x, y) == PC_HEX(0xff9f43);
-            orange_b += px_at(&b.fb, x, y) == PC_HEX(0xff9f43);
+            orange_a += pc_test_px_at(&a.fb, x, y) == PC_HEX(0xff9f43);
+            orange_b += pc_test_px_at(&b.fb, x, y) == PC_HEX(0xff9f43);
         }
     PC_CHECK(orange_a == 0);
     PC_CHECK(orange_b > 20);
@@ -666,7 +572,7 @@ static void views_should_draw_long_timelines_per_pixel_column(void) {
         for (int i = 0; i < 20000; i++) {
             char json[160];
             double base = s ? 2.5e6 : 60e6;
-            double rate = base * (1 + 0.2 * (rnd(&seed) - 0.5)) * (i % 5000 < 50 ? 0.3 : 1);
+            double rate = base * (1 + 0.2 * (pc_test_rnd(&seed) - 0.5)) * (i % 5000 < 50 ? 0.3 : 1);
             int n = snprintf(json, sizeof json, "{\"t\":%.4f,\"dt\":0.001,\"series\":\"%s\",\"count\":%.0f}",
                              s * 25.0 + 0.001 * (i + 1), s ? "mutex" : "spsc", rate * 0.001);
             size_t w = pc_record_encode(buf + len, sizeof buf - len, PC_REC_WINDOW, PC_ENC_JSON, json, (size_t)n);
@@ -681,14 +587,14 @@ static void views_should_draw_long_timelines_per_pixel_column(void) {
     pc_errbuf_t err = {{0}};
     PC_CHECK(pc_model_feed(m, buf, len, &err) == 0);
     PC_CHECK(pc_model_series(m, "spsc")->n_windows == 20000);
-    guarded_t g;
+    pc_test_guarded_t g;
     PC_CHECK(render(&g, "throughput-timeline", m, 800, 450, 1) == 0);
-    PC_CHECK_EQ_U64(guarded_damage(&g), 0);
+    PC_CHECK_EQ_U64(pc_test_guarded_damage(&g), 0);
     int green = 0, orange = 0;
     for (int y = 60; y < 450; y++)
         for (int x = 0; x < 800; x++) {
-            green += px_at(&g.fb, x, y) == PC_HEX(0x00ff88);
-            orange += px_at(&g.fb, x, y) == PC_HEX(0xff9f43);
+            green += pc_test_px_at(&g.fb, x, y) == PC_HEX(0x00ff88);
+            orange += pc_test_px_at(&g.fb, x, y) == PC_HEX(0xff9f43);
         }
     PC_CHECK(green > 300);
     PC_CHECK(orange > 300);
@@ -698,65 +604,26 @@ static void views_should_draw_long_timelines_per_pixel_column(void) {
 
 /* ---- golden images ---- */
 
-static int compare_golden(const char *name, const pc_fb_t *fb) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/golden/%s.png", PC_TEST_DATA, name);
-    pc_errbuf_t err = {{0}};
-    const char *upd = getenv("PC_UPDATE_GOLDEN");
-    if (upd && *upd && strcmp(upd, "0") != 0) {
-        if (pc_png_write(path, fb, &err)) {
-            fprintf(stderr, "  %s\n", err.msg);
-            return -1;
-        }
-        fprintf(stderr, "  updated %s\n", path);
-        return 0;
-    }
-    uint32_t *px;
-    int w, h;
-    if (pc_png_read(path, &px, &w, &h, &err)) {
-        fprintf(stderr, "  %s (run with PC_UPDATE_GOLDEN=1 to create it)\n", err.msg);
-        return -1;
-    }
-    long diff = 0;
-    if (w != fb->w || h != fb->h) {
-        diff = -1;
-    } else {
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-                if (px[(size_t)y * w + x] != px_at(fb, x, y)) diff++;
-    }
-    free(px);
-    if (diff) {
-        char actual[512];
-        snprintf(actual, sizeof actual, "%s.actual.png", name);
-        pc_png_write(actual, fb, NULL);
-        fprintf(stderr, "  %s: %ld pixels differ (size %dx%d vs %dx%d); wrote %s\n", path, diff, w, h, fb->w, fb->h,
-                actual);
-        return -1;
-    }
-    return 0;
-}
-
 static void views_should_match_golden_images(void) {
     pc_model_t *m = synthetic_model(2);
     PC_CHECK(m != NULL);
     for (int i = 0; i < N_VIEWS; i++) {
-        guarded_t g;
+        pc_test_guarded_t g;
         PC_CHECK(render(&g, VIEW_NAMES[i], m, 960, 540, 1) == 0);
-        int r = compare_golden(VIEW_NAMES[i], &g.fb);
+        int r = pc_test_compare_golden(VIEW_NAMES[i], &g.fb);
         free(g.mem);
         PC_CHECK(r == 0);
     }
     /* HiDPI and mid-run states */
     pc_model_t *mid = synthetic_model(1);
     PC_CHECK(mid != NULL);
-    guarded_t g;
+    pc_test_guarded_t g;
     PC_CHECK(render(&g, "latency-histogram", m, 1280, 720, 2) == 0);
-    int r = compare_golden("latency-histogram@2x", &g.fb);
+    int r = pc_test_compare_golden("latency-histogram@2x", &g.fb);
     free(g.mem);
     PC_CHECK(r == 0);
     PC_CHECK(render(&g, "summary", mid, 960, 540, 1) == 0);
-    r = compare_golden("summary-running", &g.fb);
+    r = pc_test_compare_golden("summary-running", &g.fb);
     free(g.mem);
     PC_CHECK(r == 0);
     pc_model_destroy(mid);

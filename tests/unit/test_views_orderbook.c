@@ -16,6 +16,7 @@
 #include "hist.h"
 #include "model.h"
 #include "pc_test.h"
+#include "pc_test_draw.h"
 #include "pcmath.h"
 #include "png.h"
 #include "record.h"
@@ -24,7 +25,6 @@
 #define BG PC_HEX(0x0a0e27)
 #define GREEN PC_HEX(0x00ff88)
 #define RED PC_HEX(0xff5c7a)
-#define GUARD 0xdeadbeefu
 
 static pc_font_t *font;
 
@@ -34,59 +34,18 @@ static const char *const VIEWS[] = {"orderbook-depth", "latency-animation", "thr
 
 /* ---- framebuffers ---- */
 
-/* A w x h framebuffer inside a larger allocation whose 16-pixel border is GUARD, so writes
- * outside the framebuffer are caught. */
-typedef struct guarded {
-    uint32_t *mem;
-    int mw, mh;
-    pc_fb_t fb;
-} guarded_t;
-
-static int guarded_make(guarded_t *g, int w, int h) {
-    g->mw = w + 32;
-    g->mh = h + 32;
-    g->mem = malloc((size_t)g->mw * (size_t)g->mh * sizeof *g->mem);
-    if (!g->mem) return -1;
-    for (int i = 0; i < g->mw * g->mh; i++) g->mem[i] = GUARD;
-    g->fb.px = g->mem + 16 * g->mw + 16;
-    g->fb.w = w;
-    g->fb.h = h;
-    g->fb.stride = g->mw;
-    return 0;
-}
-
-static int guarded_damage(const guarded_t *g) {
-    int bad = 0;
-    for (int y = 0; y < g->mh; y++)
-        for (int x = 0; x < g->mw; x++) {
-            int inside = x >= 16 && x < 16 + g->fb.w && y >= 16 && y < 16 + g->fb.h;
-            if (!inside && g->mem[y * g->mw + x] != GUARD) bad++;
-        }
-    return bad;
-}
-
-static uint32_t px_at(const pc_fb_t *fb, int x, int y) { return fb->px[(size_t)y * fb->stride + x]; }
-
-static int count_not(const pc_fb_t *fb, int x0, int y0, int x1, int y1, uint32_t color) {
-    int n = 0;
-    for (int y = y0; y < y1; y++)
-        for (int x = x0; x < x1; x++)
-            if (px_at(fb, x, y) != color) n++;
-    return n;
-}
-
 /* Pixels that differ between two framebuffers of the same size inside a rectangle. */
 static long diff_px(const pc_fb_t *a, const pc_fb_t *b, int x0, int y0, int x1, int y1) {
     long n = 0;
     for (int y = y0; y < y1; y++)
         for (int x = x0; x < x1; x++)
-            if (px_at(a, x, y) != px_at(b, x, y)) n++;
+            if (pc_test_px_at(a, x, y) != pc_test_px_at(b, x, y)) n++;
     return n;
 }
 
 /* Draws a view at time `at` (< 0: everything) into a fresh guarded framebuffer. */
-static int render_at(guarded_t *g, const char *view, const pc_model_t *m, int w, int h, float scale, double at) {
-    if (guarded_make(g, w, h)) return PC_ENOMEM;
+static int render_at(pc_test_guarded_t *g, const char *view, const pc_model_t *m, int w, int h, float scale, double at) {
+    if (pc_test_guarded_make(g, w, h)) return PC_ENOMEM;
     pc_view_state_t st = {.t_cursor = at, .scale = scale, .font = font};
     int r = pc_view_draw(view, &g->fb, m, &st);
     const char *dump = getenv("PC_RENDER_DUMP");
@@ -100,54 +59,6 @@ static int render_at(guarded_t *g, const char *view, const pc_model_t *m, int w,
 }
 
 /* ---- a synthetic orderbook run ---- */
-
-static int feed_json(pc_model_t *m, uint16_t kind, const char *json) {
-    static uint8_t buf[1 << 16];
-    size_t n = pc_record_encode(buf, sizeof buf, kind, PC_ENC_JSON, json, strlen(json));
-    if (!n) return -1;
-    pc_errbuf_t err = {{0}};
-    int r = pc_model_feed(m, buf, n, &err);
-    if (r) fprintf(stderr, "  feed: %s\n", err.msg);
-    return r;
-}
-
-/* Deterministic pseudo-random numbers (xorshift64*), uniform in (0, 1). */
-static double rnd(uint64_t *s) {
-    *s ^= *s >> 12;
-    *s ^= *s << 25;
-    *s ^= *s >> 27;
-    return ((double)((*s * 2685821657736338717ull) >> 11) + 0.5) / 9007199254740992.0;
-}
-
-/* A latency sample: log-normal-ish around `median` with a rare long tail (pcmath only, so the
- * goldens do not depend on the C library). */
-static uint64_t sample(uint64_t *s, double median, double spread, double tail) {
-    double z = 0;
-    for (int i = 0; i < 6; i++) z += rnd(s);
-    z = (z - 3) / 0.7071;
-    double v = median * pc_exp(z * spread);
-    if (rnd(s) < 0.004) v *= 2 + tail * rnd(s) * rnd(s);
-    return (uint64_t)v;
-}
-
-static int feed_hist(pc_model_t *m, const char *series, double t, uint64_t *seed, int n, double median, double spread,
-                     double tail) {
-    static pc_hist_t h;
-    pc_hist_reset(&h);
-    for (int i = 0; i < n; i++) pc_hist_record(&h, sample(seed, median, spread, tail), 1);
-    static char json[1 << 15];
-    int len = snprintf(json, sizeof json, "{\"t\":%.3f,\"series\":\"%s\",\"b\":[", t, series);
-    int first = 1;
-    for (uint32_t i = 0; i < PC_HIST_BUCKETS; i++) {
-        if (!h.counts[i]) continue;
-        len += snprintf(json + len, sizeof json - len, "%s%u,%llu", first ? "" : ",", i, (unsigned long long)h.counts[i]);
-        first = 0;
-        if (len > (int)sizeof json - 64) return -1;
-    }
-    snprintf(json + len, sizeof json - len, "],\"min\":%llu,\"max\":%llu,\"sum\":%.1f}", (unsigned long long)h.min,
-             (unsigned long long)h.max, h.sum);
-    return feed_json(m, PC_REC_HIST, json);
-}
 
 static const char HEADER[] =
     "{\"format\":\"perfcast\",\"suite\":\"orderbook\",\"run_id\":\"20261125-190000-orderbook-r1\","
@@ -179,21 +90,21 @@ typedef struct book_sim {
  * follows them) but only shipped when ship_trades is set. */
 static int feed_book(pc_model_t *m, book_sim_t *b, double t, int ship_trades) {
     static char json[1 << 14];
-    double r = rnd(&b->seed);
+    double r = pc_test_rnd(&b->seed);
     b->mid2 += r < 0.3 ? -1 : r > 0.7 ? 1 : 0;
-    long spread = 1 + (rnd(&b->seed) < 0.35 ? 1 : 0) + (rnd(&b->seed) < 0.1 ? 1 : 0);
+    long spread = 1 + (pc_test_rnd(&b->seed) < 0.35 ? 1 : 0) + (pc_test_rnd(&b->seed) < 0.1 ? 1 : 0);
     if ((b->mid2 + spread) % 2) spread++; /* best bid and ask on whole ticks */
     long bb = (b->mid2 - spread) / 2, ba = (b->mid2 + spread) / 2;
     int len = snprintf(json, sizeof json, "{\"t\":%.4f,\"mid\":%.3f,\"spread\":%.2f,", t, (bb + ba) * TICK / 2,
                        (ba - bb) * TICK);
-    int n_trades = (int)(rnd(&b->tseed) * 7);
+    int n_trades = (int)(pc_test_rnd(&b->tseed) * 7);
     long last = b->last;
     char trades[2048] = "";
     int tl = 0;
     for (int i = 0; i < n_trades; i++) {
-        int buy = rnd(&b->tseed) < 0.5;
-        long px = buy ? ba + (rnd(&b->tseed) < 0.15 ? 1 : 0) : bb - (rnd(&b->tseed) < 0.15 ? 1 : 0);
-        double size = 1 + floor(150 * rnd(&b->tseed) * rnd(&b->tseed) / (0.05 + rnd(&b->tseed)));
+        int buy = pc_test_rnd(&b->tseed) < 0.5;
+        long px = buy ? ba + (pc_test_rnd(&b->tseed) < 0.15 ? 1 : 0) : bb - (pc_test_rnd(&b->tseed) < 0.15 ? 1 : 0);
+        double size = 1 + floor(150 * pc_test_rnd(&b->tseed) * pc_test_rnd(&b->tseed) / (0.05 + pc_test_rnd(&b->tseed)));
         if (size > 2000) size = 2000;
         tl += snprintf(trades + tl, sizeof trades - tl, "%s[%.2f,%.0f,%d]", i ? "," : "", px * TICK, size, buy ? 1 : -1);
         last = px;
@@ -204,15 +115,15 @@ static int feed_book(pc_model_t *m, book_sim_t *b, double t, int ship_trades) {
         len += snprintf(json + len, sizeof json - len, "\"%s\":[", side ? "asks" : "bids");
         long px = side ? ba : bb;
         for (int k = 0; k < 20; k++) {
-            double size = floor((40 + 12 * k) * (0.4 + rnd(&b->seed)) * (rnd(&b->seed) < 0.08 ? 4 : 1));
+            double size = floor((40 + 12 * k) * (0.4 + pc_test_rnd(&b->seed)) * (pc_test_rnd(&b->seed) < 0.08 ? 4 : 1));
             len += snprintf(json + len, sizeof json - len, "%s[%.2f,%.0f]", k ? "," : "", px * TICK, size);
-            long step = 1 + (rnd(&b->seed) < 0.3 ? 1 : 0);
+            long step = 1 + (pc_test_rnd(&b->seed) < 0.3 ? 1 : 0);
             px += side ? step : -step;
         }
         len += snprintf(json + len, sizeof json - len, "],");
     }
     snprintf(json + len, sizeof json - len, "\"trades\":[%s]}", ship_trades ? trades : "");
-    return feed_json(m, PC_REC_BOOK, json);
+    return pc_test_feed_json(m, PC_REC_BOOK, json);
 }
 
 /* Builds the run up to `stage`: 0 header only; 1 mid-run (the saturated phase done, the paced
@@ -222,7 +133,7 @@ static int feed_book(pc_model_t *m, book_sim_t *b, double t, int ship_trades) {
 static pc_model_t *orderbook_model(int stage) {
     pc_model_t *m = pc_model_create();
     if (!m) return NULL;
-    if (feed_json(m, PC_REC_HEADER, HEADER)) goto fail;
+    if (pc_test_feed_json(m, PC_REC_HEADER, HEADER)) goto fail;
     if (stage < 1) return m;
     uint64_t seed = 7;
     book_sim_t book = {.seed = 99, .tseed = 98, .mid2 = 2 * 10000, .last = 10000};
@@ -234,22 +145,22 @@ static pc_model_t *orderbook_model(int stage) {
         if (t > stop + 1e-9) break;
         int saturated = t <= 1.0 + 1e-9;
         if (saturated) {
-            if (feed_hist(m, "match", t, &seed, 4000, 140, 0.25, 40)) goto fail;
+            if (pc_test_feed_hist(m, "match", t, &seed, 4000, 140, 0.25, 40)) goto fail;
         } else {
-            if (feed_hist(m, "e2e", t, &seed, 3000, 900, 0.3, 60)) goto fail;
+            if (pc_test_feed_hist(m, "e2e", t, &seed, 3000, 900, 0.3, 60)) goto fail;
         }
-        double orders = (saturated ? 6.1e6 : 1.0e6) * (1 + 0.08 * (rnd(&seed) - 0.5)) * (w == 4 ? 0.7 : 1);
-        double trades = orders * (0.38 + 0.06 * rnd(&seed));
+        double orders = (saturated ? 6.1e6 : 1.0e6) * (1 + 0.08 * (pc_test_rnd(&seed) - 0.5)) * (w == 4 ? 0.7 : 1);
+        double trades = orders * (0.38 + 0.06 * pc_test_rnd(&seed));
         snprintf(json, sizeof json, "{\"t\":%.3f,\"dt\":0.1,\"series\":\"orders\",\"count\":%.0f}", t, orders * 0.1);
-        if (feed_json(m, PC_REC_WINDOW, json)) goto fail;
+        if (pc_test_feed_json(m, PC_REC_WINDOW, json)) goto fail;
         snprintf(json, sizeof json, "{\"t\":%.3f,\"dt\":0.1,\"series\":\"trades\",\"count\":%.0f}", t, trades * 0.1);
-        if (feed_json(m, PC_REC_WINDOW, json)) goto fail;
+        if (pc_test_feed_json(m, PC_REC_WINDOW, json)) goto fail;
         for (; frame <= (int)(t * FPS + 0.5); frame++)
             if (feed_book(m, &book, (double)frame / FPS, 1)) goto fail;
-        if (w == 10 && feed_json(m, PC_REC_EVENT, "{\"t\":1.0,\"text\":\"paced phase\"}")) goto fail;
+        if (w == 10 && pc_test_feed_json(m, PC_REC_EVENT, "{\"t\":1.0,\"text\":\"paced phase\"}")) goto fail;
         snprintf(json, sizeof json, "{\"t\":%.3f,\"fraction\":%.3f,\"phase\":\"%s\"}", t, t / RUN_S,
                  saturated ? "saturated" : "paced");
-        if (feed_json(m, PC_REC_PROGRESS, json)) goto fail;
+        if (pc_test_feed_json(m, PC_REC_PROGRESS, json)) goto fail;
     }
     if (stage < 2) return m;
     const pc_series_t *mt = pc_model_series(m, "match"), *e2e = pc_model_series(m, "e2e");
@@ -260,8 +171,8 @@ static pc_model_t *orderbook_model(int stage) {
              (unsigned long long)pc_hist_quantile(mt->hist, 0.5), (unsigned long long)pc_hist_quantile(mt->hist, 0.99),
              (unsigned long long)pc_hist_quantile(e2e->hist, 0.5), (unsigned long long)pc_hist_quantile(e2e->hist, 0.99),
              frame - 1);
-    if (feed_json(m, PC_REC_SUMMARY, json)) goto fail;
-    if (feed_json(m, PC_REC_END, "{\"t\":3.0,\"status\":\"ok\"}")) goto fail;
+    if (pc_test_feed_json(m, PC_REC_SUMMARY, json)) goto fail;
+    if (pc_test_feed_json(m, PC_REC_END, "{\"t\":3.0,\"status\":\"ok\"}")) goto fail;
     return m;
 fail:
     pc_model_destroy(m);
@@ -269,45 +180,6 @@ fail:
 }
 
 /* ---- golden images ---- */
-
-static int compare_golden(const char *name, const pc_fb_t *fb) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/golden/%s.png", PC_TEST_DATA, name);
-    pc_errbuf_t err = {{0}};
-    const char *upd = getenv("PC_UPDATE_GOLDEN");
-    if (upd && *upd && strcmp(upd, "0") != 0) {
-        if (pc_png_write(path, fb, &err)) {
-            fprintf(stderr, "  %s\n", err.msg);
-            return -1;
-        }
-        fprintf(stderr, "  updated %s\n", path);
-        return 0;
-    }
-    uint32_t *px;
-    int w, h;
-    if (pc_png_read(path, &px, &w, &h, &err)) {
-        fprintf(stderr, "  %s (run with PC_UPDATE_GOLDEN=1 to create it)\n", err.msg);
-        return -1;
-    }
-    long diff = 0;
-    if (w != fb->w || h != fb->h) {
-        diff = -1;
-    } else {
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-                if (px[(size_t)y * w + x] != px_at(fb, x, y)) diff++;
-    }
-    free(px);
-    if (diff) {
-        char actual[512];
-        snprintf(actual, sizeof actual, "%s.actual.png", name);
-        pc_png_write(actual, fb, NULL);
-        fprintf(stderr, "  %s: %ld pixels differ (size %dx%d vs %dx%d); wrote %s\n", path, diff, w, h, fb->w, fb->h,
-                actual);
-        return -1;
-    }
-    return 0;
-}
 
 /* ---- tests ---- */
 
@@ -336,12 +208,12 @@ static void views_orderbook_should_draw_waiting_state_for_empty_models(void) {
     const pc_model_t *models[3] = {NULL, empty, header_only};
     for (int i = 0; i < N_VIEWS; i++)
         for (int k = 0; k < 3; k++) {
-            guarded_t g;
+            pc_test_guarded_t g;
             PC_CHECK(render_at(&g, VIEWS[i], models[k], 640, 360, 1, -1) == 0);
-            PC_CHECK_EQ_U64(guarded_damage(&g), 0);
+            PC_CHECK_EQ_U64(pc_test_guarded_damage(&g), 0);
             /* a message in the middle, nothing at the bottom */
-            PC_CHECK(count_not(&g.fb, 100, 150, 540, 250, BG) > 50);
-            if (k < 2) PC_CHECK_EQ_U64(px_at(&g.fb, 320, 340), BG);
+            PC_CHECK(pc_test_count_not(&g.fb, 100, 150, 540, 250, BG) > 50);
+            if (k < 2) PC_CHECK_EQ_U64(pc_test_px_at(&g.fb, 320, 340), BG);
             free(g.mem);
         }
     pc_model_destroy(empty);
@@ -354,7 +226,7 @@ static double mean_x(const pc_fb_t *fb, int x0, int y0, int x1, int y1, uint32_t
     int n = 0;
     for (int y = y0; y < y1; y++)
         for (int x = x0; x < x1; x++)
-            if (px_at(fb, x, y) == color) {
+            if (pc_test_px_at(fb, x, y) == color) {
                 sx += x;
                 n++;
             }
@@ -367,9 +239,9 @@ static void depth_should_draw_bids_left_and_asks_right(void) {
     PC_CHECK(m != NULL);
     const double at[] = {-1, 0.5, 1.5, 2.9};
     for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
-        guarded_t g;
+        pc_test_guarded_t g;
         PC_CHECK(render_at(&g, "orderbook-depth", m, 960, 540, 1, at[i]) == 0);
-        PC_CHECK_EQ_U64(guarded_damage(&g), 0);
+        PC_CHECK_EQ_U64(pc_test_guarded_damage(&g), 0);
         /* the depth chart is the left ~70%: bid outlines (green) left of the asks (red) */
         int ng, nr;
         double gx = mean_x(&g.fb, 0, 60, 620, 500, GREEN, &ng), rx = mean_x(&g.fb, 0, 60, 620, 500, RED, &nr);
@@ -380,7 +252,7 @@ static void depth_should_draw_bids_left_and_asks_right(void) {
         int lg = 0, lr = 0;
         for (int y = 60; y < 540; y++)
             for (int x = 700; x < 960; x++) {
-                uint32_t p = px_at(&g.fb, x, y);
+                uint32_t p = pc_test_px_at(&g.fb, x, y);
                 lg += PC_G(p) > PC_R(p) + 80; /* greenish, antialiased text included */
                 lr += PC_R(p) > PC_G(p) + 80;
             }
@@ -394,7 +266,7 @@ static void depth_should_draw_bids_left_and_asks_right(void) {
 static void depth_should_move_over_time_on_stable_axes(void) {
     pc_model_t *m = orderbook_model(2);
     PC_CHECK(m != NULL);
-    guarded_t a, b, c;
+    pc_test_guarded_t a, b, c;
     PC_CHECK(render_at(&a, "orderbook-depth", m, 960, 540, 1, 1.5) == 0);
     PC_CHECK(render_at(&b, "orderbook-depth", m, 960, 540, 1, 1.5 + 1.0 / FPS) == 0);
     PC_CHECK(render_at(&c, "orderbook-depth", m, 960, 540, 1, 2.5) == 0);
@@ -405,7 +277,7 @@ static void depth_should_move_over_time_on_stable_axes(void) {
     /* the cumulative-size axis (labels left of the chart) is the same in every frame */
     PC_CHECK_EQ_U64(diff_px(&a.fb, &c.fb, 0, 90, 36, 470), 0);
     /* drawing is a pure function: the same frame twice gives the same pixels */
-    guarded_t a2;
+    pc_test_guarded_t a2;
     PC_CHECK(render_at(&a2, "orderbook-depth", m, 960, 540, 1, 1.5) == 0);
     PC_CHECK_EQ_U64(diff_px(&a.fb, &a2.fb, 0, 0, 960, 540), 0);
     free(a.mem);
@@ -419,15 +291,15 @@ static void depth_should_move_over_time_on_stable_axes(void) {
 static void depth_should_flash_recent_trades_only(void) {
     pc_model_t *with = pc_model_create(), *without = pc_model_create();
     PC_CHECK(with && without);
-    PC_CHECK(feed_json(with, PC_REC_HEADER, HEADER) == 0);
-    PC_CHECK(feed_json(without, PC_REC_HEADER, HEADER) == 0);
+    PC_CHECK(pc_test_feed_json(with, PC_REC_HEADER, HEADER) == 0);
+    PC_CHECK(pc_test_feed_json(without, PC_REC_HEADER, HEADER) == 0);
     book_sim_t bw = {.seed = 5, .tseed = 6, .mid2 = 20000, .last = 10000}, bo = bw;
     for (int f = 1; f <= 60; f++) {
         /* trades shipped only in the first second, and only in `with` */
         PC_CHECK(feed_book(with, &bw, (double)f / FPS, f <= 30) == 0);
         PC_CHECK(feed_book(without, &bo, (double)f / FPS, 0) == 0);
     }
-    guarded_t a, b;
+    pc_test_guarded_t a, b;
     PC_CHECK(render_at(&a, "orderbook-depth", with, 960, 540, 1, 0.9) == 0);
     PC_CHECK(render_at(&b, "orderbook-depth", without, 960, 540, 1, 0.9) == 0);
     long during = diff_px(&a.fb, &b.fb, 0, 60, 660, 500);
@@ -447,7 +319,7 @@ static void depth_should_flash_recent_trades_only(void) {
 static void latency_animation_should_build_up_to_the_final_histogram(void) {
     pc_model_t *m = orderbook_model(2);
     PC_CHECK(m != NULL);
-    guarded_t early, mid, end, all;
+    pc_test_guarded_t early, mid, end, all;
     PC_CHECK(render_at(&early, "latency-animation", m, 960, 540, 1, 0.35) == 0);
     PC_CHECK(render_at(&mid, "latency-animation", m, 960, 540, 1, 1.5) == 0);
     PC_CHECK(render_at(&end, "latency-animation", m, 960, 540, 1, pc_model_duration(m)) == 0);
@@ -460,8 +332,8 @@ static void latency_animation_should_build_up_to_the_final_histogram(void) {
     int g_early = 0, g_mid = 0;
     for (int y = 60; y < 480; y++)
         for (int x = 0; x < 960; x++) {
-            g_early += px_at(&early.fb, x, y) == GREEN;
-            g_mid += px_at(&mid.fb, x, y) == GREEN;
+            g_early += pc_test_px_at(&early.fb, x, y) == GREEN;
+            g_mid += pc_test_px_at(&mid.fb, x, y) == GREEN;
         }
     PC_CHECK(g_early > 50);
     PC_CHECK(g_mid > g_early);
@@ -476,13 +348,13 @@ static void latency_animation_should_build_up_to_the_final_histogram(void) {
 static void throughput_should_fill_in_on_fixed_axes(void) {
     pc_model_t *m = orderbook_model(2);
     PC_CHECK(m != NULL);
-    guarded_t a, b;
+    pc_test_guarded_t a, b;
     PC_CHECK(render_at(&a, "throughput-timeline", m, 960, 540, 1, 0.75) == 0);
     PC_CHECK(render_at(&b, "throughput-timeline", m, 960, 540, 1, -1) == 0);
     /* same axes: the time labels under the chart are identical */
     PC_CHECK_EQ_U64(diff_px(&a.fb, &b.fb, 60, 490, 880, 505), 0);
     /* fewer curve pixels early on: nothing drawn right of the cursor */
-    int ca = count_not(&a.fb, 400, 60, 860, 480, BG), cb = count_not(&b.fb, 400, 60, 860, 480, BG);
+    int ca = pc_test_count_not(&a.fb, 400, 60, 860, 480, BG), cb = pc_test_count_not(&b.fb, 400, 60, 860, 480, BG);
     PC_CHECK(cb > ca + 300);
     free(a.mem);
     free(b.mem);
@@ -496,9 +368,9 @@ static void views_orderbook_should_survive_odd_models_and_sizes(void) {
      * more trades than a frame keeps, a hist of zeros, zero windows, garbage in the summary */
     pc_model_t *odd = orderbook_model(0);
     PC_CHECK(odd != NULL);
-    PC_CHECK(feed_json(odd, PC_REC_BOOK, "{\"t\":0.1,\"mid\":0,\"spread\":0,\"last_price\":0,\"bids\":[],\"asks\":[]}") == 0);
-    PC_CHECK(feed_json(odd, PC_REC_BOOK, "{\"t\":0.2,\"mid\":0,\"spread\":0,\"last_price\":0,\"bids\":[[5,1]],\"asks\":[]}") == 0);
-    PC_CHECK(feed_json(odd, PC_REC_BOOK,
+    PC_CHECK(pc_test_feed_json(odd, PC_REC_BOOK, "{\"t\":0.1,\"mid\":0,\"spread\":0,\"last_price\":0,\"bids\":[],\"asks\":[]}") == 0);
+    PC_CHECK(pc_test_feed_json(odd, PC_REC_BOOK, "{\"t\":0.2,\"mid\":0,\"spread\":0,\"last_price\":0,\"bids\":[[5,1]],\"asks\":[]}") == 0);
+    PC_CHECK(pc_test_feed_json(odd, PC_REC_BOOK,
                        "{\"t\":0.3,\"mid\":-3,\"spread\":-1,\"last_price\":-2,\"bids\":[[4,1],[6,2],[-1,3],[0,0]],"
                        "\"asks\":[[7,-5],[6.5,1e300],[8,1]],\"trades\":[[0,1,1],[-5,2,-1],[1e300,1,1]]}") == 0);
     static char big[8192];
@@ -506,13 +378,13 @@ static void views_orderbook_should_survive_odd_models_and_sizes(void) {
                                         "\"asks\":[[6,1]],\"trades\":[");
     for (int i = 0; i < 100; i++) len += snprintf(big + len, sizeof big - len, "%s[%d,%d,%d]", i ? "," : "", 5 + i % 2, i, i % 2 ? 1 : -1);
     snprintf(big + len, sizeof big - len, "]}");
-    PC_CHECK(feed_json(odd, PC_REC_BOOK, big) == 0);
-    PC_CHECK(feed_json(odd, PC_REC_BOOK, "{\"t\":0.25,\"mid\":1e12,\"spread\":0,\"last_price\":1e12,\"bids\":[[1e12,1]],\"asks\":[]}") == 0);
-    PC_CHECK(feed_json(odd, PC_REC_HIST, "{\"t\":1,\"series\":\"match\",\"b\":[0,5],\"min\":0,\"max\":0,\"sum\":0}") == 0);
-    PC_CHECK(feed_json(odd, PC_REC_WINDOW, "{\"t\":1,\"dt\":0.5,\"series\":\"orders\",\"count\":0}") == 0);
-    PC_CHECK(feed_json(odd, PC_REC_WINDOW, "{\"t\":0.5,\"dt\":0.5,\"series\":\"trades\",\"count\":1e300}") == 0);
-    PC_CHECK(feed_json(odd, PC_REC_SUMMARY, "{\"orders_per_s\":\"fast\",\"match_p50_ns\":-1,\"frames\":-3}") == 0);
-    PC_CHECK(feed_json(odd, PC_REC_END, "{\"t\":2,\"status\":\"error\",\"message\":\"matching thread failed\"}") == 0);
+    PC_CHECK(pc_test_feed_json(odd, PC_REC_BOOK, big) == 0);
+    PC_CHECK(pc_test_feed_json(odd, PC_REC_BOOK, "{\"t\":0.25,\"mid\":1e12,\"spread\":0,\"last_price\":1e12,\"bids\":[[1e12,1]],\"asks\":[]}") == 0);
+    PC_CHECK(pc_test_feed_json(odd, PC_REC_HIST, "{\"t\":1,\"series\":\"match\",\"b\":[0,5],\"min\":0,\"max\":0,\"sum\":0}") == 0);
+    PC_CHECK(pc_test_feed_json(odd, PC_REC_WINDOW, "{\"t\":1,\"dt\":0.5,\"series\":\"orders\",\"count\":0}") == 0);
+    PC_CHECK(pc_test_feed_json(odd, PC_REC_WINDOW, "{\"t\":0.5,\"dt\":0.5,\"series\":\"trades\",\"count\":1e300}") == 0);
+    PC_CHECK(pc_test_feed_json(odd, PC_REC_SUMMARY, "{\"orders_per_s\":\"fast\",\"match_p50_ns\":-1,\"frames\":-3}") == 0);
+    PC_CHECK(pc_test_feed_json(odd, PC_REC_END, "{\"t\":2,\"status\":\"error\",\"message\":\"matching thread failed\"}") == 0);
     const pc_model_t *models[2] = {mid, odd};
     const int sizes[][2] = {{1, 1}, {17, 9}, {120, 80}, {300, 900}, {1600, 200}, {960, 540}};
     const float scales[] = {1, 2, 0, NAN, 16, 0.25f};
@@ -521,29 +393,29 @@ static void views_orderbook_should_survive_odd_models_and_sizes(void) {
         for (int k = 0; k < 2; k++)
             for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
                 for (size_t c = 0; c < sizeof scales / sizeof scales[0]; c++) {
-                    guarded_t g;
+                    pc_test_guarded_t g;
                     double at = cursors[(s + c) % (sizeof cursors / sizeof cursors[0])];
                     PC_CHECK(render_at(&g, VIEWS[i], models[k], sizes[s][0], sizes[s][1], scales[c], at) == 0);
-                    PC_CHECK_EQ_U64(guarded_damage(&g), 0);
+                    PC_CHECK_EQ_U64(pc_test_guarded_damage(&g), 0);
                     free(g.mem);
                 }
     /* every cursor on the normal size */
     for (int i = 0; i < N_VIEWS; i++)
         for (int k = 0; k < 2; k++)
             for (size_t a = 0; a < sizeof cursors / sizeof cursors[0]; a++) {
-                guarded_t g;
+                pc_test_guarded_t g;
                 PC_CHECK(render_at(&g, VIEWS[i], models[k], 640, 360, 1, cursors[a]) == 0);
-                PC_CHECK_EQ_U64(guarded_damage(&g), 0);
+                PC_CHECK_EQ_U64(pc_test_guarded_damage(&g), 0);
                 free(g.mem);
             }
     /* no font: still draws, without text */
     for (int i = 0; i < N_VIEWS; i++) {
-        guarded_t g;
-        PC_CHECK(guarded_make(&g, 400, 300) == 0);
+        pc_test_guarded_t g;
+        PC_CHECK(pc_test_guarded_make(&g, 400, 300) == 0);
         pc_view_state_t st = {.t_cursor = 1.2, .scale = 1, .font = NULL};
         PC_CHECK(pc_view_draw(VIEWS[i], &g.fb, mid, &st) == 0);
-        PC_CHECK_EQ_U64(guarded_damage(&g), 0);
-        PC_CHECK(count_not(&g.fb, 0, 60, 400, 300, BG) > 100);
+        PC_CHECK_EQ_U64(pc_test_guarded_damage(&g), 0);
+        PC_CHECK(pc_test_count_not(&g.fb, 0, 60, 400, 300, BG) > 100);
         free(g.mem);
     }
     /* an unusable framebuffer is refused, not drawn into */
@@ -558,22 +430,22 @@ static void latency_animation_should_work_for_any_suite(void) {
     /* a ringbuf-like run: two hist series with other names */
     pc_model_t *m = pc_model_create();
     PC_CHECK(m != NULL);
-    PC_CHECK(feed_json(m, PC_REC_HEADER,
+    PC_CHECK(pc_test_feed_json(m, PC_REC_HEADER,
                        "{\"format\":\"perfcast\",\"suite\":\"ringbuf\",\"run_id\":\"r\",\"params\":{},"
                        "\"series\":[{\"name\":\"spsc\"},{\"name\":\"mutex\"}]}") == 0);
     uint64_t seed = 3;
     for (int d = 0; d < 4; d++) {
-        PC_CHECK(feed_hist(m, "spsc", 0.2 * (d + 1), &seed, 5000, 180, 0.2, 100) == 0);
-        PC_CHECK(feed_hist(m, "mutex", 1 + 0.2 * (d + 1), &seed, 5000, 7000, 0.3, 100) == 0);
+        PC_CHECK(pc_test_feed_hist(m, "spsc", 0.2 * (d + 1), &seed, 5000, 180, 0.2, 100) == 0);
+        PC_CHECK(pc_test_feed_hist(m, "mutex", 1 + 0.2 * (d + 1), &seed, 5000, 7000, 0.3, 100) == 0);
     }
-    guarded_t a, b;
+    pc_test_guarded_t a, b;
     PC_CHECK(render_at(&a, "latency-animation", m, 800, 450, 1, 0.5) == 0);
     PC_CHECK(render_at(&b, "latency-animation", m, 800, 450, 1, -1) == 0);
     int orange_a = 0, orange_b = 0;
     for (int y = 95; y < 400; y++) /* below the legend */
         for (int x = 0; x < 800; x++) {
-            orange_a += px_at(&a.fb, x, y) == PC_HEX(0xff9f43);
-            orange_b += px_at(&b.fb, x, y) == PC_HEX(0xff9f43);
+            orange_a += pc_test_px_at(&a.fb, x, y) == PC_HEX(0xff9f43);
+            orange_b += pc_test_px_at(&b.fb, x, y) == PC_HEX(0xff9f43);
         }
     /* the mutex phase has not started at 0.5 s: only its faint outline, no orange curve */
     PC_CHECK(orange_a < 30);
@@ -606,9 +478,9 @@ static void views_orderbook_should_match_golden_images(void) {
     };
     int bad = 0; /* every golden is compared (and the models freed) before the verdict */
     for (size_t i = 0; i < sizeof G / sizeof G[0]; i++) {
-        guarded_t g;
+        pc_test_guarded_t g;
         if (render_at(&g, G[i].view, G[i].running ? mid : m, G[i].w, G[i].h, G[i].scale, G[i].at) != 0 ||
-            compare_golden(G[i].golden, &g.fb) != 0)
+            pc_test_compare_golden(G[i].golden, &g.fb) != 0)
             bad++;
         free(g.mem);
     }

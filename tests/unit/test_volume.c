@@ -13,6 +13,7 @@
 #include "meshrec.h"
 #include "model.h"
 #include "pc_test.h"
+#include "pc_test_draw.h"
 #include "pcmath.h"
 #include "png.h"
 #include "raster.h"
@@ -372,35 +373,6 @@ static void model_should_bound_mesh_memory_by_decimating(void) {
 
 /* ---- rasterizer and views: goldens ---- */
 
-static int compare_golden(const char *name, const pc_fb_t *fb) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/golden/%s.png", PC_TEST_DATA, name);
-    pc_errbuf_t err = {{0}};
-    const char *upd = getenv("PC_UPDATE_GOLDEN");
-    if (upd && *upd && strcmp(upd, "0") != 0) {
-        fprintf(stderr, "  updated %s\n", path);
-        return pc_png_write(path, fb, &err);
-    }
-    uint32_t *px;
-    int w, h;
-    if (pc_png_read(path, &px, &w, &h, &err)) {
-        fprintf(stderr, "  %s (run with PC_UPDATE_GOLDEN=1 to create it)\n", err.msg);
-        return -1;
-    }
-    long diff = w != fb->w || h != fb->h ? -1 : 0;
-    for (int y = 0; !diff && y < h; y++)
-        for (int x = 0; x < w; x++)
-            if (px[(size_t)y * w + x] != fb->px[(size_t)y * fb->stride + x]) diff++;
-    free(px);
-    if (diff) {
-        char actual[512];
-        snprintf(actual, sizeof actual, "%s.actual.png", name);
-        pc_png_write(actual, fb, NULL);
-        fprintf(stderr, "  %s: %ld pixels differ; wrote %s\n", path, diff, actual);
-    }
-    return diff ? -1 : 0;
-}
-
 static void raster_should_match_golden_images(void) {
     pc_mc_t *mc = pc_mc_create();
     pc_field_t f;
@@ -429,7 +401,7 @@ static void raster_should_match_golden_images(void) {
         int lit = 0;
         for (int k = 0; k < w * h; k++) lit += px[k] != PC_HEX(0x0a0e27);
         PC_CHECK(lit > w * h / 50);
-        fails += compare_golden(cams[i].name, &fb) != 0;
+        fails += pc_test_compare_golden(cams[i].name, &fb) != 0;
     }
     /* too little scratch draws nothing and says so */
     pc_camera_t cam = pc_camera_orbit(target, 0, 0, 3);
@@ -486,7 +458,7 @@ static void volume_views_should_match_golden_images(void) {
         PC_CHECK(pc_view_draw(names[i], &fb, m, &st) == 0);
         char g[64];
         snprintf(g, sizeof g, "volume-%s", names[i]);
-        fails += compare_golden(g, &fb) != 0;
+        fails += pc_test_compare_golden(g, &fb) != 0;
     }
     /* the orbit camera and the cursor change the picture; caller scratch gives the same pixels */
     uint32_t *a = malloc((size_t)w * h * sizeof *a);
@@ -504,7 +476,7 @@ static void volume_views_should_match_golden_images(void) {
     st.zoom = 2.0f;
     PC_CHECK(pc_view_draw("volume", &fb, m, &st) == 0);
     PC_CHECK(memcmp(a, px, (size_t)w * h * sizeof *a) != 0);
-    fails += compare_golden("volume-volume-orbit", &fb) != 0;
+    fails += pc_test_compare_golden("volume-volume-orbit", &fb) != 0;
     /* an empty model draws a message, not a crash */
     pc_model_t *empty = pc_model_create();
     for (int i = 0; i < 4; i++) PC_CHECK(pc_view_draw(names[i], &fb, empty, &st) == 0);
