@@ -19,6 +19,15 @@ int pc_cli_usage_error(const char *cmd, const char *fmt, ...) {
     return 2;
 }
 
+int pc_cli_parse_num(const char *cmd, const char *name, const char *arg, double lo, double hi, double *out) {
+    char *end;
+    double v = strtod(arg, &end);
+    if (end == arg || *end || !(v >= lo && v <= hi))
+        return pc_cli_usage_error(cmd, "--%s wants a number in [%g, %g], got '%s'", name, lo, hi, arg);
+    *out = v;
+    return 0;
+}
+
 int pc_cli_read_file(const char *path, size_t max, uint8_t **buf, size_t *len, pc_errbuf_t *err) {
     *buf = NULL;
     *len = 0;

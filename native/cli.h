@@ -32,6 +32,10 @@ int pc_cli_usage_error(const char *cmd, const char *fmt, ...)
 #endif
     ;
 
+/* Parses the value of option --NAME as a number in [lo, hi] into *out. Returns 0, or prints
+ * "perfcast CMD: --NAME wants a number in [lo, hi], got 'ARG'" and returns 2 (usage error). */
+int pc_cli_parse_num(const char *cmd, const char *name, const char *arg, double lo, double hi, double *out);
+
 /* Reads a whole file (at most max bytes) into a malloc'ed buffer the caller frees.
  * Returns 0, or PC_EIO / PC_ELIMIT with err naming the file and the reason. */
 int pc_cli_read_file(const char *path, size_t max, uint8_t **buf, size_t *len, pc_errbuf_t *err);

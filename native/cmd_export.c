@@ -177,15 +177,6 @@ static void human_size(long long n, char *out, size_t cap) {
         snprintf(out, cap, "%.1f MiB", (double)n / (1024 * 1024));
 }
 
-static int parse_num(const char *name, const char *arg, double lo, double hi, double *out) {
-    char *end;
-    double v = strtod(arg, &end);
-    if (end == arg || *end || !(v >= lo && v <= hi))
-        return pc_cli_usage_error("export", "--%s wants a number in [%g, %g], got '%s'", name, lo, hi, arg);
-    *out = v;
-    return 0;
-}
-
 /* Loads one result file; 0, or 1 after printing the error (which names the file). */
 static int load_input(input_t *in) {
     pc_errbuf_t err = {{0}};
@@ -285,12 +276,12 @@ int pc_cmd_export(int argc, char **argv) {
         int r = 0;
         switch (c) {
         case 'o': dir = optarg; break;
-        case 'W': r = parse_num("width", optarg, 16, 8192, &w); break;
-        case 'H': r = parse_num("height", optarg, 16, 8192, &h); break;
-        case 's': r = parse_num("scale", optarg, 0.25, 8, &scale); break;
-        case 'f': r = parse_num("fps", optarg, 1, PC_ART_MAX_FPS, &fps); break;
+        case 'W': r = pc_cli_parse_num("export", "width", optarg, 16, 8192, &w); break;
+        case 'H': r = pc_cli_parse_num("export", "height", optarg, 16, 8192, &h); break;
+        case 's': r = pc_cli_parse_num("export", "scale", optarg, 0.25, 8, &scale); break;
+        case 'f': r = pc_cli_parse_num("export", "fps", optarg, 1, PC_ART_MAX_FPS, &fps); break;
         case 'n':
-            r = parse_num("frames", optarg, 1, PC_ART_MAX_FRAMES, &frames);
+            r = pc_cli_parse_num("export", "frames", optarg, 1, PC_ART_MAX_FRAMES, &frames);
             if (r == 0 && frames != (int)frames)
                 r = pc_cli_usage_error("export", "--frames wants a whole number, got '%s'", optarg);
             break;

@@ -36,16 +36,6 @@ static const char usage[] =
     "  --frames N     animated formats: frame count (default: the run's length at F fps,\n"
     "                 at most 600; longer runs then play faster than real time)\n";
 
-/* Parses a number option within [lo, hi]; returns 0 or prints the usage error and returns 2. */
-static int parse_num(const char *name, const char *arg, double lo, double hi, double *out) {
-    char *end;
-    double v = strtod(arg, &end);
-    if (end == arg || *end || !(v >= lo && v <= hi))
-        return pc_cli_usage_error("render", "--%s wants a number in [%g, %g], got '%s'", name, lo, hi, arg);
-    *out = v;
-    return 0;
-}
-
 int pc_cmd_render(int argc, char **argv) {
     static const struct option opts[] = {
         {"view", required_argument, 0, 'v'},   {"output", required_argument, 0, 'o'},
@@ -64,13 +54,13 @@ int pc_cmd_render(int argc, char **argv) {
         switch (c) {
         case 'v': view = optarg; break;
         case 'o': out = optarg; break;
-        case 'W': r = parse_num("width", optarg, 16, 8192, &w); break;
-        case 'H': r = parse_num("height", optarg, 16, 8192, &h); break;
-        case 's': r = parse_num("scale", optarg, 0.25, 8, &scale); break;
-        case 't': r = parse_num("at", optarg, 0, 1e9, &at), have_at = 1; break;
-        case 'f': r = parse_num("fps", optarg, 1, PC_ART_MAX_FPS, &fps), have_anim = 1; break;
+        case 'W': r = pc_cli_parse_num("render", "width", optarg, 16, 8192, &w); break;
+        case 'H': r = pc_cli_parse_num("render", "height", optarg, 16, 8192, &h); break;
+        case 's': r = pc_cli_parse_num("render", "scale", optarg, 0.25, 8, &scale); break;
+        case 't': r = pc_cli_parse_num("render", "at", optarg, 0, 1e9, &at), have_at = 1; break;
+        case 'f': r = pc_cli_parse_num("render", "fps", optarg, 1, PC_ART_MAX_FPS, &fps), have_anim = 1; break;
         case 'n':
-            r = parse_num("frames", optarg, 1, PC_ART_MAX_FRAMES, &frames), have_anim = 1;
+            r = pc_cli_parse_num("render", "frames", optarg, 1, PC_ART_MAX_FRAMES, &frames), have_anim = 1;
             if (r == 0 && frames != (int)frames)
                 r = pc_cli_usage_error("render", "--frames wants a whole number, got '%s'", optarg);
             break;

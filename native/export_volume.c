@@ -256,15 +256,6 @@ static cJSON *build_json(const pc_model_t *m, const gif_job_t *j, char *gif64) {
     return root;
 }
 
-static int parse_num(const char *name, const char *arg, double lo, double hi, double *out) {
-    char *end;
-    double v = strtod(arg, &end);
-    if (end == arg || *end || !(v >= lo && v <= hi))
-        return pc_cli_usage_error("export", "--%s wants a number in [%g, %g], got '%s'", name, lo, hi, arg);
-    *out = v;
-    return 0;
-}
-
 int pc_cmd_export_format(int argc, char **argv) {
     static const struct option opts[] = {
         {"format", required_argument, 0, 'F'}, {"out", required_argument, 0, 'o'},
@@ -282,10 +273,10 @@ int pc_cmd_export_format(int argc, char **argv) {
         switch (c) {
         case 'F': format = optarg; break;
         case 'o': out = optarg; break;
-        case 'W': r = parse_num("width", optarg, 16, 4096, &w); break;
-        case 'H': r = parse_num("height", optarg, 16, 4096, &h); break;
-        case 'n': r = parse_num("frames", optarg, 1, 10000, &frames); break;
-        case 'f': r = parse_num("fps", optarg, 1, 50, &fps); break;
+        case 'W': r = pc_cli_parse_num("export", "width", optarg, 16, 4096, &w); break;
+        case 'H': r = pc_cli_parse_num("export", "height", optarg, 16, 4096, &h); break;
+        case 'n': r = pc_cli_parse_num("export", "frames", optarg, 1, 10000, &frames); break;
+        case 'f': r = pc_cli_parse_num("export", "fps", optarg, 1, 50, &fps); break;
         case 'h': fputs(usage, stdout); return 0;
         default: return pc_cli_usage_error("export", "unknown or incomplete option '%s'", argv[optind - 1]);
         }

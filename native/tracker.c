@@ -177,10 +177,9 @@ int pc_tracker_start_id(pc_tracker_id_t id) {
     return 0;
 }
 
-double pc_tracker_end_id(pc_tracker_id_t id) {
-    uint64_t now = pc_tsc_now();
-    tr_thread_t *t = thread_get();
-    if (__builtin_expect(!t, 0)) return PC_ESTATE;
+/* Pops timer `id` (which must be the innermost open one) ended at `now`, records it and its
+ * edge from the parent; the elapsed seconds, or PC_EINVAL for a mismatched end. */
+static inline double end_frame(tr_thread_t *t, pc_tracker_id_t id, uint64_t now) {
     if (__builtin_expect(t->depth == 0 || t->stack[t->depth - 1].id != id, 0)) return PC_EINVAL;
     tr_frame_t *f = &t->stack[--t->depth];
     uint64_t ns = pc_tsc_to_ns(now - f->t0);
@@ -189,6 +188,13 @@ double pc_tracker_end_id(pc_tracker_id_t id) {
     RELAXED_ADD(t->edge_calls[parent][id], 1);
     RELAXED_ADD(t->edge_ns[parent][id], ns);
     return (double)ns * 1e-9;
+}
+
+double pc_tracker_end_id(pc_tracker_id_t id) {
+    uint64_t now = pc_tsc_now();
+    tr_thread_t *t = thread_get();
+    if (__builtin_expect(!t, 0)) return PC_ESTATE;
+    return end_frame(t, id, now);
 }
 
 /* Name -> id through the thread's pointer cache (the interned table on a miss). */
@@ -216,14 +222,7 @@ double pc_tracker_end_timer(const char *name) {
     if (!t) return PC_ESTATE;
     pc_tracker_id_t id = cached_id(t, name);
     if (id < 0) return id;
-    if (t->depth == 0 || t->stack[t->depth - 1].id != id) return PC_EINVAL;
-    tr_frame_t *f = &t->stack[--t->depth];
-    uint64_t ns = pc_tsc_to_ns(now - f->t0);
-    pc_chist_record(LOAD(t->hist[id]), ns);
-    int parent = t->depth ? t->stack[t->depth - 1].id + 1 : 0;
-    RELAXED_ADD(t->edge_calls[parent][id], 1);
-    RELAXED_ADD(t->edge_ns[parent][id], ns);
-    return (double)ns * 1e-9;
+    return end_frame(t, id, now);
 }
 
 pc_tracker_id_t pc_tracker_scope_begin_(pc_tracker_id_t id) { return pc_tracker_start_id(id) == 0 ? id : -1; }
