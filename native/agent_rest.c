@@ -134,10 +134,18 @@ static void sb_json_str(sb_t *s, const char *str) {
     sb_lit(s, "\"");
 }
 
-/* A JSON number (null when not finite: JSON has no NaN). */
+/* A JSON number (null when not finite: JSON has no NaN) that reads back as exactly v: 15
+ * digits when they round-trip, else 17 (as cJSON does), so clients can compare the `t` they
+ * get with the `since` they send, and with the records themselves. */
 static void sb_json_num(sb_t *s, double v) {
-    if (!isfinite(v)) sb_lit(s, "null");
-    else sb_printf(s, "%.15g", v);
+    if (!isfinite(v)) {
+        sb_lit(s, "null");
+        return;
+    }
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.15g", v);
+    if (strtod(buf, NULL) != v) snprintf(buf, sizeof buf, "%.17g", v);
+    sb_printf(s, "%s", buf);
 }
 
 /* A Prometheus label value (backslash, quote and newline escaped). */

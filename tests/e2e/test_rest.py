@@ -238,7 +238,8 @@ def test_endpoints(tmp):
         if len(series) >= 2:
             cut = series[0][0]
             hs, _ = get_json(p, f"/api/performance/history/{name}?since={cut!r}")
-            check(hs["history"] == [e for e in h["history"] if e["t"] > cut], f"since={cut}: {hs['history']}")
+            check(hs["history"] == [e for e in h["history"] if e["t"] > cut],
+                  f"since={cut}: {hs['history']}; full history {h['history'][:4]}")
             iso = h["history"][0]["timestamp"]
             hi, _ = get_json(p, f"/api/performance/history/{name}?since={iso}&limit=100")
             check(all(parse_iso(e["timestamp"]) >= parse_iso(iso) for e in hi["history"])
