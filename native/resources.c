@@ -2,6 +2,7 @@
 #include "resources.h"
 
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,8 @@ struct pc_res_sampler {
     uint64_t prev_ns, prev_cpu_ns;
     core_times_t prev_core[PC_RES_MAX_CORES];
     int have_prev_core;
+    core_times_t prev_all; /* the aggregate line: busy = iowait jiffies here */
+    uint64_t prev_read, prev_write; /* /proc/self/io bytes */
     /* ring of samples for the caller (under mu) */
     pc_res_sample_t buf[PC_RES_BUFFER];
     size_t head, count;
@@ -70,15 +73,39 @@ double pc_res_peak_rss_mb(void) {
     return mb;
 }
 
-/* Per-core busy and total jiffies from /proc/stat; returns the cores read (<= max). */
-static int read_cores(core_times_t *out, int max) {
+/* Bytes the process read from and wrote to storage (/proc/self/io); 0s when unreadable. */
+static void read_io(uint64_t *rd, uint64_t *wr) {
+    *rd = *wr = 0;
+    FILE *f = fopen("/proc/self/io", "r");
+    if (!f) return;
+    char line[128];
+    unsigned long long v;
+    while (fgets(line, sizeof line, f)) {
+        if (sscanf(line, "read_bytes: %llu", &v) == 1) *rd = v;
+        else if (sscanf(line, "write_bytes: %llu", &v) == 1) *wr = v;
+    }
+    fclose(f);
+}
+
+/* Per-core busy and total jiffies from /proc/stat; returns the cores read (<= max). *all
+ * (may be NULL) gets the aggregate line's iowait (as busy) and total jiffies. */
+static int read_cores(core_times_t *out, int max, core_times_t *all) {
     FILE *f = fopen("/proc/stat", "r");
     if (!f) return 0;
     char line[512];
     int n = 0;
     for (int lines = 0; lines < MAX_CPU_LINES && fgets(line, sizeof line, f); lines++) {
         if (strncmp(line, "cpu", 3) != 0) break; /* the cpu lines come first */
-        if (line[3] < '0' || line[3] > '9') continue; /* the "cpu " aggregate */
+        if (line[3] < '0' || line[3] > '9') { /* the "cpu " aggregate */
+            unsigned long long a[8] = {0};
+            if (all && sscanf(line + 3, "%llu %llu %llu %llu %llu %llu %llu %llu", &a[0], &a[1], &a[2], &a[3], &a[4],
+                              &a[5], &a[6], &a[7]) >= 5) {
+                all->busy = a[4]; /* iowait */
+                all->total = 0;
+                for (int i = 0; i < 8; i++) all->total += a[i];
+            }
+            continue;
+        }
         unsigned long long v[8] = {0};
         int id;
         int got = sscanf(line + 3, "%d %llu %llu %llu %llu %llu %llu %llu %llu", &id, &v[0], &v[1], &v[2], &v[3],
@@ -99,8 +126,10 @@ static int read_cores(core_times_t *out, int max) {
 static void take_sample(pc_res_sampler_t *s) {
     uint64_t now = pc_clock_ns(), cpu = cpu_ns();
     double rss = pc_res_rss_mb();
-    core_times_t cores[PC_RES_MAX_CORES];
-    int nc = read_cores(cores, PC_RES_MAX_CORES);
+    core_times_t cores[PC_RES_MAX_CORES], all = {0, 0};
+    int nc = read_cores(cores, PC_RES_MAX_CORES, &all);
+    uint64_t rd, wr;
+    read_io(&rd, &wr);
 
     pthread_mutex_lock(&s->mu);
     pc_res_sample_t *o = &s->buf[(s->head + s->count) % PC_RES_BUFFER];
@@ -124,6 +153,15 @@ static void take_sample(pc_res_sampler_t *s) {
     }
     memcpy(s->prev_core, cores, sizeof cores);
     s->have_prev_core = nc;
+    if (all.total > s->prev_all.total && all.busy >= s->prev_all.busy)
+        o->iowait_percent = (double)(all.busy - s->prev_all.busy) / (double)(all.total - s->prev_all.total) * 100.0;
+    s->prev_all = all;
+    if (dt > 0 && rd >= s->prev_read && wr >= s->prev_write) {
+        o->io_read_mb_s = (double)(rd - s->prev_read) * 1e-6 / dt;
+        o->io_write_mb_s = (double)(wr - s->prev_write) * 1e-6 / dt;
+    }
+    s->prev_read = rd;
+    s->prev_write = wr;
     s->prev_ns = now;
     s->prev_cpu_ns = cpu;
     s->count++;
@@ -171,7 +209,8 @@ pc_res_sampler_t *pc_res_start(double interval_s, uint64_t base_ns) {
     s->cores = nc > 0 ? (int)nc : 1;
     s->prev_ns = s->mark_ns = s->last_ns = pc_clock_ns();
     s->prev_cpu_ns = s->mark_cpu_ns = s->last_cpu_ns = cpu_ns();
-    s->have_prev_core = read_cores(s->prev_core, PC_RES_MAX_CORES);
+    s->have_prev_core = read_cores(s->prev_core, PC_RES_MAX_CORES, &s->prev_all);
+    read_io(&s->prev_read, &s->prev_write);
     if (pthread_create(&s->thread, NULL, sampler_main, s) != 0) {
         pthread_cond_destroy(&s->cv);
         pthread_mutex_destroy(&s->mu);
@@ -232,4 +271,23 @@ void pc_res_stop(pc_res_sampler_t *s) {
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
     free(s);
+}
+
+static double round_to(double v, double q) { return round(v / q) * q; }
+
+int pc_res_sample_values(const pc_res_sample_t *s, char names[][PC_RES_NAME_MAX], double *vals) {
+    int k = 0;
+#define PC_RES_PUT_(name, v, q) (snprintf(names[k], PC_RES_NAME_MAX, "%s", name), vals[k++] = round_to(v, q))
+    PC_RES_PUT_("cpu_percent", s->cpu_percent, 0.01);
+    PC_RES_PUT_("cpu_machine_percent", s->cpu_machine_percent, 0.01);
+    PC_RES_PUT_("rss_mb", s->rss_mb, 0.001);
+    PC_RES_PUT_("iowait_percent", s->iowait_percent, 0.01);
+    PC_RES_PUT_("io_read_mb_s", s->io_read_mb_s, 0.001);
+    PC_RES_PUT_("io_write_mb_s", s->io_write_mb_s, 0.001);
+#undef PC_RES_PUT_
+    for (int j = 0; j < s->n_cores && j < PC_RES_MAX_CORES; j++) {
+        snprintf(names[k], PC_RES_NAME_MAX, "core%d_percent", j);
+        vals[k++] = round_to(s->core_percent[j], 0.01);
+    }
+    return k;
 }

@@ -18,12 +18,14 @@
 #include "hist.h"
 #include "pc_error.h"
 #include "record.h"
+#include "resources.h"
+#include "sysinfo.h"
 #include "tsc.h"
 
 #define TR_CACHE 64           /* per-thread name-pointer cache slots (direct mapped) */
 #define TR_MAX_BASE (PC_TRACKER_MAX_METRICS + PC_TRACKER_MAX_TIMERS)
 #define TR_MAX_REG 64         /* regressions kept for the summary */
-#define TR_MAX_EVENTS 64      /* events waiting for the next flush */
+#define TR_MAX_ALERTS 64      /* alert transitions waiting for the next flush */
 
 #define RELAXED_ADD(var, n) PC_CHIST_RELAXED_ADD_(var, n)
 #define LOAD(var) atomic_load_explicit(&(var), memory_order_relaxed)
@@ -64,7 +66,7 @@ static char g_names[PC_TRACKER_MAX_TIMERS][PC_TRACKER_NAME_MAX];
 static _Atomic int g_n_names;
 
 static struct {
-    pthread_mutex_t mu;       /* metrics, baselines, directions, events, thread list */
+    pthread_mutex_t mu;       /* metrics, baselines, directions, alerts, thread list */
     pthread_mutex_t flush_mu; /* one flush at a time */
     int started;
     pc_tracker_config_t cfg;
@@ -80,9 +82,14 @@ static struct {
     int n_dirs;
     pc_tracker_regression_t regs[TR_MAX_REG];
     int n_regs;
-    char events[TR_MAX_EVENTS][128];
-    double event_t[TR_MAX_EVENTS];
-    int n_events;
+    unsigned char base_active[TR_MAX_BASE]; /* base[i] is in regression (alert sent) */
+    int base_dirty;           /* the baseline changed since the last flush: ship it */
+    double threshold;         /* the regression threshold in use (cfg's, or the last detect's) */
+    struct { pc_tracker_regression_t rg; double t, threshold; int active; } alerts[TR_MAX_ALERTS];
+    int n_alerts;
+    uint64_t alerts_lost;     /* transitions past TR_MAX_ALERTS between two flushes */
+    pc_res_sampler_t *res;    /* resource sampler (cfg.resource_interval_s > 0), else NULL */
+    cJSON *sys;               /* system info for the header, until it is written */
     /* flusher-side state (under flush_mu) */
     int header_done;
     pc_hist_t *shipped[PC_TRACKER_MAX_TIMERS];
@@ -393,7 +400,11 @@ static int current_values(tr_named_t *out) {
 int pc_tracker_set_baseline(void) {
     pthread_mutex_lock(&g.mu);
     int r = g.started ? 0 : PC_ESTATE;
-    if (!r) g.n_base = current_values(g.base);
+    if (!r) {
+        g.n_base = current_values(g.base);
+        memset(g.base_active, 0, sizeof g.base_active);
+        g.base_dirty = 1;
+    }
     pthread_mutex_unlock(&g.mu);
     return r;
 }
@@ -460,12 +471,25 @@ int pc_tracker_load_baseline(const char *path) {
     pthread_mutex_lock(&g.mu);
     memcpy(g.base, tmp, (size_t)k * sizeof tmp[0]);
     g.n_base = k;
+    memset(g.base_active, 0, sizeof g.base_active);
+    g.base_dirty = g.started;
     pthread_mutex_unlock(&g.mu);
     return 0;
 }
 
+/* Queues an alert transition for the next flush (under g.mu). */
+static void queue_alert(const pc_tracker_regression_t *rg, double threshold, int active) {
+    if (g.n_alerts == TR_MAX_ALERTS) {
+        g.alerts_lost++;
+        return;
+    }
+    g.alerts[g.n_alerts].rg = *rg;
+    g.alerts[g.n_alerts].t = now_t();
+    g.alerts[g.n_alerts].threshold = threshold;
+    g.alerts[g.n_alerts++].active = active;
+}
+
 int pc_tracker_detect_regressions(double threshold, pc_tracker_regression_t *out, size_t max) {
-    if (threshold <= 0) threshold = 0.2;
     tr_named_t *cur = malloc(TR_MAX_BASE * sizeof *cur);
     if (!cur) return PC_ENOMEM;
     pthread_mutex_lock(&g.mu);
@@ -473,6 +497,11 @@ int pc_tracker_detect_regressions(double threshold, pc_tracker_regression_t *out
         pthread_mutex_unlock(&g.mu);
         free(cur);
         return PC_ESTATE;
+    }
+    if (threshold <= 0) threshold = g.threshold;
+    else if (threshold != g.threshold) {
+        g.threshold = threshold;
+        g.base_dirty = 1; /* the baseline record says which threshold the alerts use */
     }
     int nc = current_values(cur), found = 0;
     for (int i = 0; i < g.n_base; i++) {
@@ -483,10 +512,16 @@ int pc_tracker_detect_regressions(double threshold, pc_tracker_regression_t *out
         int lower = lower_is_better(b->name);
         double change = (cur[j].value - b->value) / (b->value < 0 ? -b->value : b->value);
         if (!lower) change = -change;
-        if (!(change > threshold)) continue;
         pc_tracker_regression_t rg = {.baseline = b->value, .current = cur[j].value, .change = change,
                                       .lower_is_better = lower};
         copy_name(rg.metric, sizeof rg.metric, b->name);
+        if (!(change > threshold)) {
+            if (g.base_active[i]) queue_alert(&rg, threshold, 0); /* recovered */
+            g.base_active[i] = 0;
+            continue;
+        }
+        if (!g.base_active[i]) queue_alert(&rg, threshold, 1); /* entered regression */
+        g.base_active[i] = 1;
         if ((size_t)found < max) out[found] = rg;
         found++;
         int k;
@@ -494,11 +529,6 @@ int pc_tracker_detect_regressions(double threshold, pc_tracker_regression_t *out
         if (k < TR_MAX_REG) {
             g.regs[k] = rg;
             if (k == g.n_regs) g.n_regs++;
-        }
-        if (g.n_events < TR_MAX_EVENTS) {
-            snprintf(g.events[g.n_events], sizeof g.events[0], "regression: %s %.4g -> %.4g (%+.1f%% worse)", rg.metric,
-                     rg.baseline, rg.current, 100.0 * change);
-            g.event_t[g.n_events++] = now_t();
         }
     }
     pthread_mutex_unlock(&g.mu);
@@ -547,7 +577,11 @@ static void emit_header(void) {
     cJSON_AddBoolToObject(o, "quick", 0);
     cJSON_AddObjectToObject(o, "params");
     cJSON_AddArrayToObject(o, "series");
-    cJSON_AddArrayToObject(o, "views");
+    cJSON *views = cJSON_AddArrayToObject(o, "views");
+    cJSON_AddItemToArray(views, cJSON_CreateString("dashboard"));
+    cJSON_AddItemToArray(views, cJSON_CreateString("system"));
+    if (g.sys) cJSON_AddItemToObject(o, "system", g.sys); /* the machine, as every result file says */
+    g.sys = NULL;
     emit_json(PC_REC_HEADER, o);
 }
 
@@ -653,20 +687,63 @@ static void flush_calls(double t) {
     emit_json(PC_REC_CALLS, o);
 }
 
-static void flush_events(void) {
+/* Ships the baseline when it changed: values, directions and the threshold alerts use. */
+static void flush_baseline(double t) {
     pthread_mutex_lock(&g.mu);
-    int n = g.n_events;
-    char ev[TR_MAX_EVENTS][128];
-    double et[TR_MAX_EVENTS];
-    memcpy(ev, g.events, sizeof ev[0] * (size_t)n);
-    memcpy(et, g.event_t, sizeof et[0] * (size_t)n);
-    g.n_events = 0;
+    if (!g.base_dirty) {
+        pthread_mutex_unlock(&g.mu);
+        return;
+    }
+    g.base_dirty = 0;
+    cJSON *o = cJSON_CreateObject();
+    cJSON *v = cJSON_AddObjectToObject(o, "values"), *d = cJSON_AddObjectToObject(o, "lower_is_better");
+    cJSON_AddNumberToObject(o, "t", t);
+    cJSON_AddNumberToObject(o, "threshold", g.threshold);
+    for (int i = 0; i < g.n_base; i++) {
+        cJSON_AddNumberToObject(v, g.base[i].name, g.base[i].value);
+        cJSON_AddBoolToObject(d, g.base[i].name, lower_is_better(g.base[i].name));
+    }
+    pthread_mutex_unlock(&g.mu);
+    emit_json(PC_REC_BASELINE, o);
+}
+
+/* Ships the alert transitions queued by pc_tracker_detect_regressions. */
+static void flush_alerts(void) {
+    pthread_mutex_lock(&g.mu);
+    int n = g.n_alerts;
+    __typeof__(g.alerts[0]) al[TR_MAX_ALERTS];
+    memcpy(al, g.alerts, sizeof al[0] * (size_t)n);
+    g.n_alerts = 0;
     pthread_mutex_unlock(&g.mu);
     for (int i = 0; i < n; i++) {
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "t", et[i]);
-        cJSON_AddStringToObject(o, "text", ev[i]);
-        emit_json(PC_REC_EVENT, o);
+        cJSON_AddNumberToObject(o, "t", al[i].t);
+        cJSON_AddStringToObject(o, "metric", al[i].rg.metric);
+        cJSON_AddNumberToObject(o, "baseline", al[i].rg.baseline);
+        cJSON_AddNumberToObject(o, "current", al[i].rg.current);
+        cJSON_AddNumberToObject(o, "change", al[i].rg.change);
+        cJSON_AddNumberToObject(o, "threshold", al[i].threshold);
+        cJSON_AddBoolToObject(o, "lower_is_better", al[i].rg.lower_is_better);
+        cJSON_AddBoolToObject(o, "active", al[i].active);
+        emit_json(PC_REC_ALERT, o);
+    }
+}
+
+/* Ships the resource sampler's samples: one metric record each (pc_res_sample_values). */
+static void flush_resources(void) {
+    if (!g.res) return;
+    pc_res_sample_t smp[32];
+    size_t n;
+    while ((n = pc_res_drain(g.res, smp, sizeof smp / sizeof smp[0])) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            char names[PC_RES_MAX_VALUES][PC_RES_NAME_MAX];
+            double vals[PC_RES_MAX_VALUES];
+            int k = pc_res_sample_values(&smp[i], names, vals);
+            cJSON *o = cJSON_CreateObject(), *v = cJSON_AddObjectToObject(o, "values");
+            cJSON_AddNumberToObject(o, "t", smp[i].t < 0 ? 0 : smp[i].t);
+            for (int j = 0; j < k; j++) cJSON_AddNumberToObject(v, names[j], vals[j]);
+            emit_json(PC_REC_METRIC, o);
+        }
     }
 }
 
@@ -679,7 +756,9 @@ static int flush_locked(void) {
     flush_timers(t, cur);
     flush_metrics();
     flush_calls(t);
-    flush_events();
+    flush_baseline(t);
+    flush_alerts();
+    flush_resources();
     free(cur);
     if (g.file && fflush(g.file)) g.io_error = 1;
     return g.io_error ? PC_EIO : 0;
@@ -735,9 +814,12 @@ int pc_tracker_init(const pc_tracker_config_t *cfg) {
             return PC_EIO;
         }
     }
+    /* the machine for the header (~100 ms: it samples CPU use), before any lock */
+    cJSON *sys = (c.path || c.write_header) ? pc_sysinfo_collect() : NULL;
     pthread_mutex_lock(&g.flush_mu);
     pthread_mutex_lock(&g.mu);
     if (g.started) {
+        cJSON_Delete(sys);
         pthread_mutex_unlock(&g.mu);
         pthread_mutex_unlock(&g.flush_mu);
         if (f) fclose(f);
@@ -745,18 +827,26 @@ int pc_tracker_init(const pc_tracker_config_t *cfg) {
     }
     g.cfg = c;
     g.file = f;
+    g.sys = sys;
     g.t0_ns = pc_clock_ns();
     struct timespec rt;
     clock_gettime(CLOCK_REALTIME, &rt);
     g.started_unix = (double)rt.tv_sec + rt.tv_nsec * 1e-9;
-    g.n_metrics = g.n_base = g.n_dirs = g.n_regs = g.n_events = 0;
+    g.n_metrics = g.n_base = g.n_dirs = g.n_regs = g.n_alerts = 0;
+    g.base_dirty = 0;
+    g.alerts_lost = 0;
+    g.threshold = c.regression_threshold > 0 ? c.regression_threshold : 0.2;
     g.header_done = g.io_error = g.stop = 0;
     g.calls_shipped = g.dropped = 0;
     memset(g.shipped_sum, 0, sizeof g.shipped_sum);
     g.started = 1;
     atomic_fetch_add(&g_gen, 1); /* odd: running; every thread's old state is stale */
     int r = 0;
-    if (c.flush_interval_s > 0) {
+    g.res = NULL;
+    if (c.resource_interval_s > 0 &&
+        !(g.res = pc_res_start(c.resource_interval_s, g.t0_ns - (uint64_t)(c.time_offset_s * 1e9))))
+        r = PC_ENOMEM;
+    if (!r && c.flush_interval_s > 0) {
         if (pthread_create(&g.flusher, NULL, flusher_main, NULL)) r = PC_ENOMEM;
         else g.flusher_on = 1;
     }
@@ -811,7 +901,10 @@ void pc_tracker_shutdown(void) {
     if (joined) pthread_join(g.flusher, NULL);
 
     pthread_mutex_lock(&g.flush_mu);
+    if (g.res) pc_res_sample_now(g.res); /* the last interval too */
     flush_locked();
+    pc_res_stop(g.res);
+    g.res = NULL;
     if (g.file) { /* a file is a whole run: summary and end; a sink's owner writes its own */
         emit_json(PC_REC_SUMMARY, summary_json());
         cJSON *e = cJSON_CreateObject();
@@ -830,6 +923,8 @@ void pc_tracker_shutdown(void) {
         free(t);
     }
     g.threads = NULL;
+    cJSON_Delete(g.sys);
+    g.sys = NULL;
     for (int i = 0; i < g.n_metrics; i++) free(g.metrics[i].ring);
     g.n_metrics = 0;
     for (int i = 0; i < PC_TRACKER_MAX_TIMERS; i++) {

@@ -62,6 +62,10 @@ typedef struct pc_tracker_config {
     double flush_interval_s;   /* background flusher period; 0: no thread, call pc_tracker_flush */
     size_t history_cap;        /* samples kept per metric (a ring: oldest dropped); >= 1 */
     double time_offset_s;      /* added to every record's "t" (align with an enclosing run) */
+    double regression_threshold; /* relative change that is a regression (0.2 = 20 % worse); 0: 0.2 */
+    double resource_interval_s; /* > 0: a sampler thread reads CPU (process, per core), memory and
+                                 * I/O from /proc at this period; each flush ships its samples as
+                                 * metric records (cpu_percent, rss_mb, io_read_mb_s, core0_percent ...) */
     int write_header;          /* 1: the first flush emits a header record (files always do) */
 } pc_tracker_config_t;
 

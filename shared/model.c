@@ -76,6 +76,7 @@ void pc_model_reset(pc_model_t *m) {
     m->book = book;
     m->cap_book = cap_book;
     snprintf(m->status, sizeof m->status, "empty");
+    m->baseline_t = -1;
     m->version = version + 1;
 }
 
@@ -114,6 +115,9 @@ static pc_series_t *series_get(pc_model_t *m, const char *name) {
     s->steps_truncated = 0;
     if (s->hist) pc_hist_reset(s->hist);
     s->has_hist = 0;
+    s->has_baseline = 0;
+    s->baseline = 0;
+    s->lower_is_better = -1;
     return s;
 }
 
@@ -324,6 +328,76 @@ static int apply_event(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
     return 0;
 }
 
+/* An alert record: {"t","metric","baseline","current","change","threshold","lower_is_better","active"}. */
+static int apply_alert(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
+    pc_alert_t a = {0};
+    const char *name = get_str(o, "metric");
+    if (!name || !*name) return pc_errf(err, PC_EFORMAT, "alert record: missing string field \"metric\"");
+    static const char *const keys[5] = {"t", "baseline", "current", "change", "threshold"};
+    double *dst[5] = {&a.t, &a.baseline, &a.current, &a.change, &a.threshold};
+    for (int i = 0; i < 5; i++) {
+        int r = get_num(o, keys[i], dst[i], 1, "alert", err);
+        if (r < 0) return r;
+        if (!isfinite(*dst[i])) return pc_errf(err, PC_EFORMAT, "alert record: field \"%s\" is not finite", keys[i]);
+    }
+    const cJSON *lb = cJSON_GetObjectItemCaseSensitive(o, "lower_is_better");
+    const cJSON *ac = cJSON_GetObjectItemCaseSensitive(o, "active");
+    if (!cJSON_IsBool(lb)) return pc_errf(err, PC_EFORMAT, "alert record: field \"lower_is_better\" is not a boolean");
+    if (!cJSON_IsBool(ac)) return pc_errf(err, PC_EFORMAT, "alert record: field \"active\" is not a boolean");
+    a.lower_is_better = cJSON_IsTrue(lb);
+    a.active = cJSON_IsTrue(ac);
+    copy_str(a.metric, sizeof a.metric, name);
+    if (m->n_alerts == PC_MODEL_MAX_ALERTS) {
+        m->dropped_alerts++;
+        return 0;
+    }
+    m->alerts[m->n_alerts++] = a;
+    return 0;
+}
+
+/* A baseline record: {"t","threshold","values":{name: number},"lower_is_better":{name: bool}}.
+ * It replaces every earlier baseline: series it does not name lose theirs. */
+static int apply_baseline(pc_model_t *m, const cJSON *o, pc_errbuf_t *err) {
+    double t = 0, thr = 0;
+    int r = get_num(o, "t", &t, 1, "baseline", err);
+    if (r < 0 || (r = get_num(o, "threshold", &thr, 1, "baseline", err)) < 0) return r;
+    if (!(thr > 0) || !isfinite(thr)) return pc_errf(err, PC_EFORMAT, "baseline record: \"threshold\" must be > 0");
+    const cJSON *values = cJSON_GetObjectItemCaseSensitive(o, "values"), *v;
+    const cJSON *dirs = cJSON_GetObjectItemCaseSensitive(o, "lower_is_better");
+    if (!cJSON_IsObject(values)) return pc_errf(err, PC_EFORMAT, "baseline record: \"values\" is not an object");
+    if (dirs && !cJSON_IsObject(dirs))
+        return pc_errf(err, PC_EFORMAT, "baseline record: \"lower_is_better\" is not an object");
+    cJSON_ArrayForEach(v, values) {
+        if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+            return pc_errf(err, PC_EFORMAT, "baseline record: \"values\".\"%.40s\" is not a finite number", v->string);
+        const cJSON *d = dirs ? cJSON_GetObjectItemCaseSensitive(dirs, v->string) : NULL;
+        if (d && !cJSON_IsBool(d))
+            return pc_errf(err, PC_EFORMAT, "baseline record: \"lower_is_better\".\"%.40s\" is not a boolean",
+                           v->string);
+    }
+    for (int i = 0; i < m->n_series; i++) m->series[i].has_baseline = 0;
+    cJSON_ArrayForEach(v, values) {
+        pc_series_t *s = series_get(m, v->string);
+        if (!s) continue; /* more series than the model keeps: not an error */
+        const cJSON *d = dirs ? cJSON_GetObjectItemCaseSensitive(dirs, v->string) : NULL;
+        s->has_baseline = 1;
+        s->baseline = v->valuedouble;
+        s->lower_is_better = d ? cJSON_IsTrue(d) : -1;
+    }
+    m->baseline_t = t;
+    m->alert_threshold = thr;
+    return 0;
+}
+
+const pc_alert_t *pc_model_alert_at(const pc_model_t *m, const char *name, double t) {
+    for (int i = m->n_alerts - 1; i >= 0; i--) {
+        const pc_alert_t *a = &m->alerts[i];
+        if ((t >= 0 && a->t > t) || strcmp(a->metric, name)) continue;
+        return a->active ? a : NULL;
+    }
+    return NULL;
+}
+
 /* Reads up to max [price, size] pairs from array `key` of o into out; returns the count or
  * PC_EFORMAT naming the field. */
 static int read_levels(const cJSON *o, const char *key, pc_level_t *out, int max, pc_errbuf_t *err) {
@@ -496,7 +570,9 @@ int pc_model_apply(pc_model_t *m, const pc_record_t *rec, pc_errbuf_t *err) {
         }
         return r;
     }
-    if (rec->kind < PC_REC_HEADER || rec->kind > PC_REC_METRIC) return 0; /* newer kind: skip */
+    int json_kind = (rec->kind >= PC_REC_HEADER && rec->kind <= PC_REC_METRIC) || rec->kind == PC_REC_ALERT ||
+                    rec->kind == PC_REC_BASELINE;
+    if (!json_kind) return 0; /* a newer kind: skip */
     if (rec->enc != PC_ENC_JSON)
         return pc_errf(err, PC_EFORMAT, "%s record: expected JSON encoding, got %u", kind, rec->enc);
     if (rec->kind != PC_REC_HEADER && !m->header)
@@ -526,6 +602,8 @@ int pc_model_apply(pc_model_t *m, const pc_record_t *rec, pc_errbuf_t *err) {
     case PC_REC_EVENT: r = apply_event(m, o, err); break;
     case PC_REC_BOOK: r = apply_book(m, o, err); break;
     case PC_REC_METRIC: r = apply_metric(m, o, err); break;
+    case PC_REC_ALERT: r = apply_alert(m, o, err); break;
+    case PC_REC_BASELINE: r = apply_baseline(m, o, err); break;
     default: r = 0; break;
     }
     cJSON_Delete(o);

@@ -28,6 +28,7 @@
 #define PC_MODEL_MAX_MESH_BYTES (96u << 20)
 /* Image frames (PC_REC_FRAME, RGB) are kept up to this many pixel bytes; later ones are counted. */
 #define PC_MODEL_MAX_IMG_BYTES (64u << 20)
+#define PC_MODEL_MAX_ALERTS 256 /* alert records kept; later ones are counted */
 
 /* One throughput window: `count` items in the `dt` seconds that ended at `t`. */
 typedef struct pc_window {
@@ -74,6 +75,11 @@ typedef struct pc_series {
     pc_bucket_count_t *step_buckets;
     size_t n_step_buckets, cap_step_buckets;
     int steps_truncated;      /* PC_MODEL_MAX_STEP_BUCKETS reached: later deltas not kept */
+    /* From the latest baseline record naming this series (a tracker metric, or "timer:<name>"
+     * whose baseline is the timer's mean in ns). */
+    int has_baseline;
+    double baseline;
+    int lower_is_better;      /* 1 lower is better (times, memory), 0 higher (fps); -1 not said */
 } pc_series_t;
 
 /* Order-book snapshot: price levels best first, sizes in units, prices in currency. */
@@ -100,6 +106,16 @@ typedef struct pc_event {
     double t;
     char text[64];
 } pc_event_t;
+
+/* One alert record: `metric` went worse than its baseline by more than `threshold` (active 1),
+ * or came back within it (active 0). `change` is relative and positive when worse. */
+typedef struct pc_alert {
+    double t;
+    char metric[40];
+    double baseline, current, change, threshold;
+    int lower_is_better;
+    int active;
+} pc_alert_t;
 
 /* One kept mesh frame: its payload is bytes [off, off + len) of the model's mesh_bytes
  * (parse it with pc_model_mesh_get). */
@@ -151,6 +167,11 @@ typedef struct pc_model {
     size_t img_len, img_cap;
     uint64_t dropped_img;  /* frames past PC_MODEL_MAX_IMG_BYTES */
     cJSON *calls;          /* the latest calls record (cumulative timer call tree), NULL until one */
+    pc_alert_t alerts[PC_MODEL_MAX_ALERTS]; /* alert records in arrival order */
+    int n_alerts;
+    uint64_t dropped_alerts; /* alert records past PC_MODEL_MAX_ALERTS */
+    double baseline_t;     /* t of the latest baseline record; < 0 when none arrived */
+    double alert_threshold; /* that record's regression threshold (0.2 = 20 % worse), 0 when none */
 } pc_model_t;
 
 /* Outcome of loading a whole file. */
@@ -200,6 +221,9 @@ int pc_model_mesh_get(const pc_model_t *m, const pc_mesh_frame_t *f, struct pc_m
 /* The last kept image frame at or before t (t < 0: the last one), or NULL when there is none.
  * Its pixels: m->img_bytes + f->off, w * h * 3 bytes (RGB, rows top to bottom). */
 const pc_img_frame_t *pc_model_img_at(const pc_model_t *m, double t);
+/* Whether metric `name` is in regression at time t (t < 0: at the end): the latest alert for
+ * it at or before t, or NULL when it has none or the latest says it recovered. */
+const pc_alert_t *pc_model_alert_at(const pc_model_t *m, const char *name, double t);
 /* Largest t of any record: the run's length so far, for scrubbing and animation. */
 static inline double pc_model_duration(const pc_model_t *m) { return m->t_last; }
 /* A number from the summary, or dflt when absent or not a number. */

@@ -103,6 +103,8 @@ const char *pc_rec_kind_name(uint16_t kind) {
     case PC_REC_MESH: return "mesh";
     case PC_REC_CALLS: return "calls";
     case PC_REC_FRAME: return "frame";
+    case PC_REC_ALERT: return "alert";
+    case PC_REC_BASELINE: return "baseline";
     default: return "unknown";
     }
 }

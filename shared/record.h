@@ -18,7 +18,7 @@
 #define PC_FILE_MAGIC "PERFCAST"
 #define PC_FILE_HEADER_SIZE 16
 #define PC_FORMAT_MAJOR 1 /* bumped when an old reader would misread a new file */
-#define PC_FORMAT_MINOR 0 /* bumped for additions old readers safely ignore */
+#define PC_FORMAT_MINOR 1 /* bumped for additions old readers safely ignore (1.1: alert, baseline) */
 #define PC_RECORD_OVERHEAD 12
 #define PC_RECORD_MAX_PAYLOAD (16u << 20) /* a longer length field means corruption */
 
@@ -36,6 +36,8 @@ typedef enum pc_rec_kind {
     PC_REC_MESH = 10,    /* binary: one frame's triangle mesh, quantized (shared/meshrec.h) */
     PC_REC_CALLS = 11,   /* JSON: cumulative timer call tree {"t":..,"edges":[{parent,child,calls,total_ns}]} */
     PC_REC_FRAME = 12,   /* binary: one RGB image frame: u16 w, u16 h, u32 frame, f32 t, w*h*3 bytes */
+    PC_REC_ALERT = 13,   /* JSON: a metric entered (or left) regression against its baseline (1.1) */
+    PC_REC_BASELINE = 14, /* JSON: baseline values and directions, {"t","threshold","values","lower_is_better"} (1.1) */
 } pc_rec_kind_t;
 
 typedef enum pc_rec_enc {

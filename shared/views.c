@@ -68,3 +68,10 @@ int pc_view_draw(const char *name, pc_fb_t *fb, const pc_model_t *m, const pc_vi
     pc_view_state_t dflt = {.t_cursor = -1, .scale = 1.0f, .font = NULL};
     return v->draw(fb, m, st ? st : &dflt);
 }
+
+int pc_view_input(const char *name, pc_view_state_t *st, const pc_model_t *m, int w, int h,
+                  const pc_view_input_t *in) {
+    const pc_view_def_t *v = pc_view_find_for(name, m && m->suite[0] ? m->suite : NULL);
+    if (!v) return PC_ENOTFOUND;
+    return v->input ? v->input(st, m, w, h, in) : 0;
+}

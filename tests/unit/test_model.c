@@ -246,8 +246,56 @@ static void model_should_collect_metric_samples_per_series(void) {
     pc_model_destroy(m);
 }
 
+static void model_should_keep_baselines_and_alert_state_over_time(void) {
+    static file_t f;
+    file_begin(&f);
+    file_add(&f, PC_REC_HEADER, header_json);
+    file_add(&f, PC_REC_METRIC, "{\"t\":0.1,\"values\":{\"render_ms\":10,\"fps\":100}}");
+    file_add(&f, PC_REC_BASELINE, "{\"t\":0.2,\"threshold\":0.25,\"values\":{\"render_ms\":10,\"fps\":100},"
+                                  "\"lower_is_better\":{\"render_ms\":true,\"fps\":false}}");
+    file_add(&f, PC_REC_ALERT, "{\"t\":0.5,\"metric\":\"render_ms\",\"baseline\":10,\"current\":14,\"change\":0.4,"
+                               "\"threshold\":0.25,\"lower_is_better\":true,\"active\":true}");
+    file_add(&f, PC_REC_ALERT, "{\"t\":0.9,\"metric\":\"render_ms\",\"baseline\":10,\"current\":11,\"change\":0.1,"
+                               "\"threshold\":0.25,\"lower_is_better\":true,\"active\":false}");
+    pc_model_t *m = pc_model_create();
+    pc_errbuf_t err = {{0}};
+    PC_CHECK(m->baseline_t < 0);
+    PC_CHECK(pc_model_load(m, f.buf, f.len, "m", NULL, &err) == 0);
+    const pc_series_t *r = pc_model_series(m, "render_ms"), *fps = pc_model_series(m, "fps");
+    PC_CHECK(r && r->has_baseline && r->baseline == 10 && r->lower_is_better == 1);
+    PC_CHECK(fps && fps->has_baseline && fps->lower_is_better == 0);
+    PC_CHECK(m->alert_threshold == 0.25 && m->baseline_t == 0.2);
+    PC_CHECK_EQ_U64(m->n_alerts, 2);
+    PC_CHECK(pc_model_alert_at(m, "render_ms", 0.4) == NULL); /* before it */
+    const pc_alert_t *a = pc_model_alert_at(m, "render_ms", 0.6);
+    PC_CHECK(a && a->current == 14 && a->change == 0.4);
+    PC_CHECK(pc_model_alert_at(m, "render_ms", 1.0) == NULL); /* recovered */
+    PC_CHECK(pc_model_alert_at(m, "render_ms", -1) == NULL);
+    PC_CHECK(pc_model_alert_at(m, "fps", 0.6) == NULL);
+    /* a later baseline replaces the earlier one entirely */
+    file_add(&f, PC_REC_BASELINE, "{\"t\":1.0,\"threshold\":0.2,\"values\":{\"fps\":90}}");
+    pc_model_reset(m);
+    PC_CHECK(pc_model_load(m, f.buf, f.len, "m", NULL, &err) == 0);
+    PC_CHECK(!pc_model_series(m, "render_ms")->has_baseline);
+    PC_CHECK(pc_model_series(m, "fps")->baseline == 90 && pc_model_series(m, "fps")->lower_is_better == -1);
+    /* malformed ones name the field */
+    file_add(&f, PC_REC_ALERT, "{\"t\":1.1,\"metric\":\"fps\",\"baseline\":10,\"current\":11,\"change\":0.1,"
+                               "\"threshold\":0.25,\"lower_is_better\":1,\"active\":false}");
+    pc_model_reset(m);
+    PC_CHECK(pc_model_load(m, f.buf, f.len, "m", NULL, &err) == PC_EFORMAT);
+    PC_CHECK(strstr(err.msg, "lower_is_better") != NULL);
+    file_begin(&f);
+    file_add(&f, PC_REC_HEADER, header_json);
+    file_add(&f, PC_REC_BASELINE, "{\"t\":1.0,\"threshold\":0,\"values\":{}}");
+    pc_model_reset(m);
+    PC_CHECK(pc_model_load(m, f.buf, f.len, "m", NULL, &err) == PC_EFORMAT);
+    PC_CHECK(strstr(err.msg, "threshold") != NULL);
+    pc_model_destroy(m);
+}
+
 int main(int argc, char **argv) {
     pc_test_filter(argc, argv);
+    PC_RUN(model_should_keep_baselines_and_alert_state_over_time);
     PC_RUN(model_should_build_from_a_complete_file);
     PC_RUN(model_should_open_a_torn_file_up_to_its_last_whole_record);
     PC_RUN(model_should_name_file_and_position_of_errors);

@@ -216,6 +216,53 @@ static void tracker_should_detect_regressions_in_each_direction(void) {
     pc_tracker_shutdown();
 }
 
+/* Alerts go out on transitions only (into regression, and back), after the baseline record;
+ * the resource sampler's samples become metric records; the model reads all of it back. */
+static void tracker_should_write_baseline_alert_and_resource_records(void) {
+    const char *path = tmp_file("alerts.pcast");
+    pc_tracker_config_t cfg = pc_tracker_defaults();
+    cfg.path = path;
+    cfg.regression_threshold = 0.25;
+    cfg.resource_interval_s = 0.01;
+    PC_CHECK(pc_tracker_init(&cfg) == 0);
+    pc_tracker_track_metric("render_ms", 10);
+    PC_CHECK(pc_tracker_set_baseline() == 0);
+    double v[] = {10, 14, 15, 11, 16}; /* ok, worse, still worse, recovered, worse again */
+    int found[5];
+    for (int i = 0; i < 5; i++) {
+        pc_tracker_track_metric("render_ms", v[i]);
+        found[i] = pc_tracker_detect_regressions(0, NULL, 0);
+        usleep(5000);
+    }
+    PC_CHECK(found[0] == 0 && found[1] == 1 && found[2] == 1 && found[3] == 0 && found[4] == 1);
+    usleep(30000); /* a few resource samples */
+    pc_tracker_shutdown();
+    size_t len = 0;
+    uint8_t *buf = slurp(path, &len);
+    PC_CHECK(buf != NULL);
+    pc_model_t *m = pc_model_create();
+    pc_errbuf_t err = {{0}};
+    PC_CHECK(pc_model_load(m, buf, len, path, NULL, &err) == 0);
+    PC_CHECK(m->alert_threshold == 0.25);
+    const pc_series_t *r = pc_model_series(m, "render_ms");
+    PC_CHECK(r && r->has_baseline && r->baseline == 10 && r->lower_is_better == 1);
+    PC_CHECK_EQ_U64(m->n_alerts, 3); /* in, out, in: repeats are not re-sent */
+    PC_CHECK(m->alerts[0].active && m->alerts[0].current == 14 && m->alerts[0].threshold == 0.25);
+    PC_CHECK(!m->alerts[1].active && m->alerts[1].current == 11);
+    PC_CHECK(m->alerts[2].active && m->alerts[2].change > 0.59 && m->alerts[2].change < 0.61);
+    PC_CHECK(pc_model_alert_at(m, "render_ms", -1) == &m->alerts[2]);
+    const pc_series_t *cpu = pc_model_series(m, "cpu_percent"), *core = pc_model_series(m, "core0_percent");
+    PC_CHECK(cpu && cpu->n_samples >= 2 && core && core->n_samples >= 1);
+    PC_CHECK(pc_model_series(m, "io_write_mb_s") && pc_model_series(m, "iowait_percent"));
+    /* a tracker file names the dashboard and carries the machine */
+    PC_CHECK(cJSON_GetObjectItemCaseSensitive(m->header, "system") != NULL);
+    const cJSON *views = cJSON_GetObjectItemCaseSensitive(m->header, "views");
+    PC_CHECK(cJSON_IsArray(views) && !strcmp(cJSON_GetStringValue(cJSON_GetArrayItem(views, 0)) ?: "", "dashboard"));
+    pc_model_destroy(m);
+    free(buf);
+    remove(path);
+}
+
 static void tracker_should_refuse_use_when_not_started(void) {
     PC_CHECK(pc_tracker_start_timer("x") == PC_ESTATE);
     PC_CHECK(pc_tracker_track_metric("x", 1) == PC_ESTATE);
@@ -235,6 +282,7 @@ int main(int argc, char **argv) {
     PC_RUN(tracker_should_bound_history);
     PC_RUN(tracker_should_save_and_load_baselines);
     PC_RUN(tracker_should_detect_regressions_in_each_direction);
+    PC_RUN(tracker_should_write_baseline_alert_and_resource_records);
     PC_RUN(tracker_should_refuse_use_when_not_started);
     return pc_test_done();
 }

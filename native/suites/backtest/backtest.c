@@ -326,17 +326,10 @@ static int emit_resources(bt_ctx_t *c, size_t *pending) {
     int r = 0;
     for (; i < n; i++) {
         const pc_res_sample_t *s = &c->samples[i];
-        char names[3 + PC_RES_MAX_CORES][24];
-        const char *np[3 + PC_RES_MAX_CORES];
-        double vals[3 + PC_RES_MAX_CORES];
-        int k = 0;
-        snprintf(names[k], 24, "cpu_percent"), vals[k++] = round_to(s->cpu_percent, 0.01);
-        snprintf(names[k], 24, "cpu_machine_percent"), vals[k++] = round_to(s->cpu_machine_percent, 0.01);
-        snprintf(names[k], 24, "rss_mb"), vals[k++] = round_to(s->rss_mb, 0.001);
-        for (int j = 0; j < s->n_cores; j++) {
-            snprintf(names[k], 24, "core%d_percent", j);
-            vals[k++] = round_to(s->core_percent[j], 0.01);
-        }
+        char names[PC_RES_MAX_VALUES][PC_RES_NAME_MAX];
+        const char *np[PC_RES_MAX_VALUES];
+        double vals[PC_RES_MAX_VALUES];
+        int k = pc_res_sample_values(s, names, vals);
         for (int j = 0; j < k; j++) np[j] = names[j];
         if ((r = emit_metric(c->run, s->t < 0 ? 0 : s->t, np, vals, k)) != 0) break;
     }

@@ -9,8 +9,12 @@
  * downscaled frame record). Two phases rather than one keep the iteration rate a measure of
  * the kernel alone. Before the frames, with `compare`, frame 0 is iterated three more ways —
  * scalar on all threads, SIMD on one thread, SIMD on all threads — for speedup_simd and
- * speedup_threads. The tracker hands its records to the run's recorder at each frame's end
- * (hist records "timer:<name>", metric records, the call tree). */
+ * speedup_threads, and once per tile size of FR_SWEEP for the tile sweep (the dashboard's
+ * "tile 64 was 1.8x faster than tile 16"). The tracker hands its records to the run's recorder
+ * at each frame's end (hist records "timer:<name>", metric records, the call tree, resource
+ * samples). Baselines: the `baseline` file (pc_tracker_save_baseline's JSON), else the
+ * tracker's values after `warmup` frames; every later frame is checked against it and a
+ * metric that gets `threshold` worse (or recovers) becomes an alert record. */
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -30,6 +34,8 @@
 #define FR_MAX_THREADS 64
 #define FR_FRAME_HEAD 12 /* u16 w, u16 h, u32 frame, f32 t */
 #define FR_MAX_STREAMED 120 /* frames streamed per run at most (every k-th, and the last) */
+static const int FR_SWEEP[] = {16, 32, 64, 128, 256}; /* tile sizes the compare pass times */
+#define FR_N_SWEEP ((int)(sizeof FR_SWEEP / sizeof FR_SWEEP[0]))
 
 typedef struct fr_ctx {
     pc_run_t *run;
@@ -117,6 +123,13 @@ static void *worker_main(void *arg) {
         pthread_mutex_unlock(&c->mu);
     }
     return NULL;
+}
+
+/* Sets the tile side (between phases only: workers read it when a phase starts). */
+static void set_tile(fr_ctx_t *c, int tile) {
+    c->tile = tile;
+    c->tiles_x = (c->w + tile - 1) / tile;
+    c->n_tiles = c->tiles_x * ((c->h + tile - 1) / tile);
 }
 
 /* One phase on `active` workers; returns its wall seconds. */
@@ -249,17 +262,26 @@ static int fractal_run(pc_run_t *run) {
     c.fn = pc_fr_kernel(isa);
     if (!c.fn)
         return pc_run_fail(run, PC_EINVAL, "parameter simd: this CPU cannot run the %s path", pc_fr_isa_name(isa));
-    c.tiles_x = (c.w + c.tile - 1) / c.tile;
-    c.n_tiles = c.tiles_x * ((c.h + c.tile - 1) / c.tile);
+    set_tile(&c, c.tile);
     make_palette(&c);
+    const char *baseline_file = param_str(run, "baseline");
+    int warmup = (int)pc_run_param_int(run, "warmup");
+    double threshold = pc_run_param_double(run, "threshold");
 
     pc_tracker_config_t cfg = pc_tracker_defaults();
     cfg.sink = to_recorder;
     cfg.sink_ud = run;
     cfg.time_offset_s = pc_run_elapsed(run);
     cfg.history_cap = (size_t)c.frames + 16;
+    cfg.regression_threshold = threshold;
+    cfg.resource_interval_s = 0.1;
     int r = pc_tracker_init(&cfg);
-    if (r) return pc_run_fail(run, r, "the tracker is already in use in this process (%s)", pc_strerror(r));
+    if (r) return pc_run_fail(run, r, "cannot start the tracker: %s (one tracker per process)", pc_strerror(r));
+    if (*baseline_file && (r = pc_tracker_load_baseline(baseline_file)) != 0) {
+        pc_tracker_shutdown();
+        return pc_run_fail(run, r, "parameter baseline: %s: %s", baseline_file,
+                           r == PC_EIO ? "cannot be read" : "not a baseline file ({\"baselines\": {name: number}})");
+    }
 
     size_t npx = (size_t)c.w * (size_t)c.h;
     c.cnt = malloc(npx * sizeof *c.cnt);
@@ -282,6 +304,7 @@ static int fractal_run(pc_run_t *run) {
 
     double timer_pair_ns = pc_tracker_measure_pair_ns(1000000);
     double s_simd = 0, s_scalar = 0, s_one = 0; /* seconds to iterate frame 0 each way */
+    double s_sweep[FR_N_SWEEP] = {0};
     uint64_t it0 = 0;
     if (compare) { /* frame 0 four ways (the first only faults the buffers in), iterate phase only */
         pc_run_event(run, "compare");
@@ -302,6 +325,17 @@ static int fractal_run(pc_run_t *run) {
             PC_TRACK("compare.1thread") { s = run_phase(&c, 0, 1); }
             if (s < s_one) s_one = s;
         }
+        int tile = c.tile; /* the sweep: frame 0 at each tile side, best of 3 */
+        for (int k = 0; k < FR_N_SWEEP && !pc_run_should_stop(run); k++) {
+            set_tile(&c, FR_SWEEP[k]);
+            s_sweep[k] = 1e30;
+            for (int rep = 0; rep < 3; rep++) {
+                double s;
+                PC_TRACK("compare.tiles") { s = run_phase(&c, 0, c.n_threads); }
+                if (s < s_sweep[k]) s_sweep[k] = s;
+            }
+        }
+        set_tile(&c, tile);
         pc_tracker_flush();
     }
 
@@ -330,6 +364,8 @@ static int fractal_run(pc_run_t *run) {
         pc_tracker_track_metric("fps", s_frame > 0 ? round_to(1.0 / s_frame, 0.01) : 0);
         pc_tracker_track_metric("memory_mb", round_to(rss_mb(), 0.01));
         pc_tracker_track_metric("iterations", (double)it);
+        if (!*baseline_file && i + 1 == warmup) pc_tracker_set_baseline();
+        pc_tracker_detect_regressions(threshold, NULL, 0); /* alerts on transitions only */
         pc_tracker_flush();
         sum_ms += ms;
         iter_s += s_iter;
@@ -357,6 +393,30 @@ static int fractal_run(pc_run_t *run) {
         cJSON_AddNumberToObject(sum, "iterations_per_s_scalar", s_scalar > 0 ? round(it0 / s_scalar) : 0);
         cJSON_AddNumberToObject(sum, "iterations_per_s_1thread", s_one > 0 ? round(it0 / s_one) : 0);
         cJSON_AddNumberToObject(sum, "iterations_per_s_frame0", s_simd > 0 ? round(it0 / s_simd) : 0);
+        cJSON *sweep = cJSON_AddArrayToObject(sum, "tile_sweep");
+        for (int k = 0; k < FR_N_SWEEP; k++) {
+            if (!(s_sweep[k] > 0 && s_sweep[k] < 1e29)) continue;
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddNumberToObject(e, "tile", FR_SWEEP[k]);
+            cJSON_AddNumberToObject(e, "ms", round_to(s_sweep[k] * 1e3, 1e-4));
+            cJSON_AddItemToArray(sweep, e);
+        }
+    }
+    cJSON *avail = cJSON_AddArrayToObject(sum, "simd_available");
+    for (pc_fr_isa_t k = PC_FR_AVX512; ; k = (pc_fr_isa_t)(k - 1)) {
+        if (pc_fr_kernel(k)) cJSON_AddItemToArray(avail, cJSON_CreateString(pc_fr_isa_name(k)));
+        if (k == PC_FR_SCALAR) break;
+    }
+    pc_tracker_regression_t regs[16];
+    int n_reg = pc_tracker_detect_regressions(threshold, regs, 16);
+    cJSON *rg = cJSON_AddArrayToObject(sum, "regressions");
+    for (int k = 0; k < n_reg && k < 16; k++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "metric", regs[k].metric);
+        cJSON_AddNumberToObject(e, "baseline", regs[k].baseline);
+        cJSON_AddNumberToObject(e, "current", regs[k].current);
+        cJSON_AddNumberToObject(e, "change", round_to(regs[k].change, 1e-4));
+        cJSON_AddItemToArray(rg, e);
     }
     cJSON_AddNumberToObject(sum, "peak_rss_mb", round_to(peak_rss_mb(), 0.01));
     cJSON_AddNumberToObject(sum, "timer_pair_ns", round_to(timer_pair_ns, 0.01));
@@ -402,6 +462,9 @@ static const pc_param_def_t fractal_params[] = {
     {"simd", PC_PARAM_STRING, 0, 0, 0, 16, "", "kernel path: auto (empty: the widest this CPU runs), avx512, avx2, scalar"},
     {"compare", PC_PARAM_BOOL, 1, 1, 0, 1, "", "also iterate frame 0 scalar and on one thread (speedup_simd, speedup_threads)"},
     {"frame_px", PC_PARAM_INT, 192, 160, 16, 1024, "px", "width of the frames recorded for the fractal view"},
+    {"threshold", PC_PARAM_DOUBLE, 0.2, 0.2, 0.01, 10, "", "relative change past the baseline that is a regression alert"},
+    {"warmup", PC_PARAM_INT, 5, 3, 1, 10000, "frames", "frames after which the current values become the baseline (no baseline file)"},
+    {"baseline", PC_PARAM_STRING, 0, 0, 0, 4096, "", "baseline file to compare with (JSON {\"baselines\": {name: value}}, as the tracker saves)", 1},
 };
 
 static const char *const fractal_summary_keys[] = {
