@@ -249,7 +249,7 @@ static void remember_run(pc_rest_t *r) {
 /* The record kinds the answers read; the rest are counted and skipped. */
 static int wanted(uint16_t kind) {
     return kind == PC_REC_HEADER || kind == PC_REC_HIST || kind == PC_REC_METRIC || kind == PC_REC_SUMMARY ||
-           kind == PC_REC_END || kind == PC_REC_PROGRESS;
+           kind == PC_REC_END || kind == PC_REC_PROGRESS || kind == PC_REC_ALERT || kind == PC_REC_BASELINE;
 }
 
 static void apply_buf(pc_rest_t *r, const uint8_t *buf, size_t len) {
@@ -625,7 +625,26 @@ static int serve_regressions(pc_rest_t *r, struct lws *wsi, int head_only) {
             else n_comps++;
         }
     }
-    sb_lit(&s, ",\"regressions\":[");
+    /* the run's own alerts (tracker runs: alert records against the run's baseline), in order */
+    sb_lit(&s, ",\"alerts\":[");
+    for (int i = 0; r->log && i < r->m->n_alerts; i++) {
+        const pc_alert_t *a = &r->m->alerts[i];
+        if (i) sb_lit(&s, ",");
+        sb_lit(&s, "{\"metric\":");
+        sb_json_str(&s, a->metric);
+        sb_printf(&s, ",\"active\":%s,\"t\":", a->active ? "true" : "false");
+        sb_json_num(&s, a->t);
+        sb_lit(&s, ",\"baseline\":");
+        sb_json_num(&s, a->baseline);
+        sb_lit(&s, ",\"current\":");
+        sb_json_num(&s, a->current);
+        sb_lit(&s, ",\"change\":");
+        sb_json_num(&s, a->change);
+        sb_lit(&s, ",\"threshold\":");
+        sb_json_num(&s, a->threshold);
+        sb_lit(&s, "}");
+    }
+    sb_lit(&s, "],\"regressions\":[");
     if (regs.n) sb_put(&s, regs.p, regs.n);
     sb_lit(&s, "],\"compared\":[");
     if (comps.n) sb_put(&s, comps.p, comps.n);
@@ -723,6 +742,21 @@ static void build_prom(pc_rest_t *r, sb_t *s) {
         sb_lit(s, "\"} ");
         sb_prom_num(s, se->samples[se->n_samples - 1].value);
         sb_lit(s, "\n");
+    }
+    any = 0;
+    for (int i = 0; i < m->n_series; i++) { /* metrics the run's alerts name: 1 while in regression */
+        const pc_series_t *se = &m->series[i];
+        int named = 0;
+        for (int k = 0; k < m->n_alerts && !named; k++) named = !strcmp(m->alerts[k].metric, se->name);
+        if (!named) continue;
+        if (!any++)
+            sb_lit(s, "# HELP perfcast_alert_active 1 while a metric of the current run is past its baseline by more "
+                      "than the threshold (alert records), else 0.\n# TYPE perfcast_alert_active gauge\n");
+        sb_lit(s, "perfcast_alert_active{suite=\"");
+        sb_label(s, suite);
+        sb_lit(s, "\",metric=\"");
+        sb_label(s, se->name);
+        sb_printf(s, "\"} %d\n", pc_model_alert_at(m, se->name, -1) ? 1 : 0);
     }
     for (int pass = 0; pass < 2; pass++) { /* time histograms, then the rest: one family each */
         any = 0;

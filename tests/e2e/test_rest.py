@@ -47,10 +47,11 @@ def check(cond, what):
 
 
 class Agent:
-    def __init__(self, args, tmp):
+    def __init__(self, args, tmp, replay=None):
         self.tmp = tmp
-        self.p = subprocess.Popen([PERFCAST, "agent", "--listen", "127.0.0.1:0", "--record-dir",
-                                   os.path.join(tmp, "runs")] + args,
+        cmd = ([PERFCAST, "replay", replay, "--speed", "0", "--listen", "127.0.0.1:0"] if replay else
+               [PERFCAST, "agent", "--listen", "127.0.0.1:0", "--record-dir", os.path.join(tmp, "runs")])
+        self.p = subprocess.Popen(cmd + args,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                   env={k: v for k, v in os.environ.items() if k != "PERFCAST_TOKEN"})
         self.lines = queue.Queue()
@@ -155,8 +156,8 @@ def file_metrics(path):
     return out
 
 
-def write_result_file(path, suite, metrics):
-    """A minimal valid result file: header, metric records, end (docs/FORMAT.md)."""
+def write_result_file(path, suite, metrics, extra=()):
+    """A minimal valid result file: header, metric records, (kind, obj) extras, end (docs/FORMAT.md)."""
     def rec(kind, obj):
         payload = json.dumps(obj).encode()
         head = struct.pack("<IHH", len(payload), kind, 0)
@@ -165,6 +166,8 @@ def write_result_file(path, suite, metrics):
                    "started_unix": 1704067200, "params": {}, "series": [], "views": []})
     for i, values in enumerate(metrics):
         body += rec(9, {"t": float(i), "values": values})
+    for kind, obj in extra:
+        body += rec(kind, obj)
     body += rec(6, {"status": "ok"})
     with open(path, "wb") as f:
         f.write(b"PERFCAST" + struct.pack("<HHI", 1, 0, 0) + body)
@@ -389,6 +392,42 @@ def test_prometheus(tmp):
         # the same text twice: cached, identical
         text2, _ = scrape()
         check(text2 == text, "unchanged model gave a different exposition")
+    finally:
+        a.stop()
+
+
+def test_alerts(tmp):
+    """A run's alert records: listed by /regressions in order, and a 0/1 gauge per metric in /metrics."""
+    path = os.path.join(tmp, "alerts.pcast")
+    base = {"t": 1.0, "threshold": 0.2, "values": {"render_ms": 10, "fps": 100},
+            "lower_is_better": {"render_ms": True, "fps": False}}
+    def alert(t, metric, cur, change, active):
+        return (13, {"t": t, "metric": metric, "baseline": 10 if metric == "render_ms" else 100, "current": cur,
+                     "change": change, "threshold": 0.2, "lower_is_better": metric == "render_ms", "active": active})
+    write_result_file(path, "tracker", [{"render_ms": 10, "fps": 100}, {"render_ms": 14, "fps": 70},
+                                        {"render_ms": 10.5, "fps": 60}],
+                      [(14, base), alert(1.5, "render_ms", 14, 0.4, True), alert(1.6, "fps", 70, 0.3, True),
+                       alert(2.0, "render_ms", 10.5, 0.05, False), alert(2.1, "fps", 60, 0.4, True)])
+    a = Agent([], tmp, replay=path)
+    try:
+        async def watch():  # the replay starts when a viewer connects
+            async with websockets.connect(f"ws://127.0.0.1:{a.port}/", subprotocols=["perfcast.v1"]) as ws:
+                while True:
+                    m = await asyncio.wait_for(ws.recv(), STEP_TIMEOUT)
+                    if isinstance(m, str) and json.loads(m)["type"] == "run_finished":
+                        return
+        asyncio.run(watch())
+        r, _ = get_json(a.port, "/api/performance/regressions")
+        got = [(x["metric"], x["active"], x["t"], x["current"]) for x in r["alerts"]]
+        check(got == [("render_ms", True, 1.5, 14), ("fps", True, 1.6, 70), ("render_ms", False, 2.0, 10.5),
+                      ("fps", True, 2.1, 60)], f"alerts {got}")
+        check(all(x["threshold"] == 0.2 for x in r["alerts"]), "alert thresholds")
+        st, _, data = get(a.port, "/metrics")
+        fams = {f.name: f for f in text_string_to_metric_families(data.decode())}
+        g = fams.get("perfcast_alert_active")
+        check(g is not None and g.type == "gauge", f"no alert gauge: {list(fams)}")
+        check({s.labels["metric"]: s.value for s in g.samples} == {"render_ms": 0, "fps": 1},
+              f"alert gauges {[(s.labels, s.value) for s in g.samples]}")
     finally:
         a.stop()
 
