@@ -15,7 +15,7 @@
 #include "pc_error.h"
 #include "record.h"
 
-#define PC_MODEL_MAX_SERIES 32
+#define PC_MODEL_MAX_SERIES 64 /* a tracker run on a 16-core host has ~40: timers, metrics, resources, cores */
 #define PC_MODEL_MAX_WINDOWS (1u << 20) /* per series; later windows are counted, not kept */
 #define PC_MODEL_MAX_EVENTS 256
 #define PC_MODEL_MAX_STEP_BUCKETS (4u << 20) /* per series: bucket deltas kept for replaying */
