@@ -6,8 +6,17 @@
  * perfcast result file that `perfcast render` / the viewer open like any run.
  *
  *     build: part of the project (target tracker_demo); outside it, after `cmake --install`:
- *            cc tracker_demo.c -lperfcast_tracker -lcjson -lpthread
+ *            cc tracker_demo.c -lperfcast_tracker -lwebsockets -lcjson -lpthread -lm
  *     run:   tracker_demo [out.pcast] [baseline.json]
+ *
+ * Live: with a running agent (`perfcast agent --token T`), the same program streams to it and
+ * its viewers watch the run as it happens (suite "tracker"); nothing in the code changes:
+ *
+ *     PERFCAST_AGENT=ws://127.0.0.1:7681 PERFCAST_TOKEN=T tracker_demo
+ *
+ * The file is written either way. If the agent is unreachable, refuses the token or is busy
+ * with another run, the program still runs to the end at full speed and prints why the
+ * stream was dropped (pc_tracker_stream_status).
  *
  * Prints what it measured and the regressions found (the slower pass should show as frame_ms,
  * fps and timer regressions); exits 0 when it ran, 1 when the result file could not be made. */
@@ -55,6 +64,7 @@ int main(int argc, char **argv) {
     cfg.path = out;
     cfg.flush_interval_s = 0.05; /* a background thread writes; frames never wait for it */
     cfg.history_cap = 256;
+    cfg.resource_interval_s = 0.1; /* CPU per core, memory and I/O for the dashboard's resource panel */
     if (pc_tracker_init(&cfg)) {
         fprintf(stderr, "tracker_demo: cannot create %s\n", out);
         return 1;
@@ -79,7 +89,13 @@ int main(int argc, char **argv) {
         printf("frame: %llu calls, mean %.3f ms, p99 %.3f ms\n", (unsigned long long)st.count, st.mean_ns / 1e6,
                st.p99_ns / 1e6);
     printf("one start/end pair: %.1f ns\n", pc_tracker_measure_pair_ns(1000000));
-    pc_tracker_shutdown(); /* writes the summary and the end record */
+    pc_tracker_shutdown(); /* writes the summary and the end record; waits up to 2 s for the stream */
     printf("wrote %s\n", out);
+    pc_tracker_stream_status_t ss;
+    if (pc_tracker_stream_status(&ss) == 0 && ss.state != PC_TRACKER_STREAM_OFF) {
+        printf("stream to %s: %s, %llu records sent, %llu not sent%s%s\n", ss.url, pc_tracker_stream_state_name(ss.state),
+               (unsigned long long)ss.records_sent, (unsigned long long)ss.records_dropped, ss.reason[0] ? ": " : "",
+               ss.reason);
+    }
     return 0;
 }

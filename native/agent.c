@@ -15,6 +15,7 @@
 #include "agent.h"
 
 #include "agent_auth.h"
+#include "agent_publish.h"
 #include "agent_rest.h"
 
 #include <arpa/inet.h>
@@ -65,6 +66,10 @@ typedef struct pss {
     int rx_active, rx_too_big, rx_binary;
     /* token bucket */
     double tokens, last_refill;
+    /* publishing (agent_publish.h): 1 while this client produces the published run (it watches
+     * no runs; binary messages are its records), 2 once that run ended (binary is ignored) */
+    int pub;
+    int close_after_ctl; /* close once the queued replies are written (a refused publisher) */
 } pss_t;
 
 struct pc_agent {
@@ -96,6 +101,8 @@ struct pc_agent {
     pc_runlog_t *current; /* the current or last run; clients stream it from byte 0 */
     pc_run_t *run;        /* the live run in progress (NULL when none) */
     pc_runlog_t *run_log; /* its log (a reference owned by the waiter until reaped) */
+    pc_pubrun_t *pub;     /* the published run in progress (NULL when none) ... */
+    pss_t *publisher;     /* ... and the client producing it */
     pthread_t waiter;
     atomic_int run_done;
     int run_stop_sent;
@@ -189,6 +196,7 @@ static void send_hello(pc_agent_t *a, pss_t *p) {
     cJSON_AddNumberToObject(lim, "max_message_bytes", PC_AGENT_MAX_MESSAGE);
     cJSON_AddNumberToObject(lim, "messages_per_s", PC_AGENT_RATE_PER_S);
     cJSON_AddNumberToObject(lim, "burst", PC_AGENT_RATE_BURST);
+    cJSON_AddNumberToObject(lim, "max_publish_message_bytes", PC_AGENT_MAX_PUBLISH_MESSAGE);
     ctl_push_json(p, o);
     cJSON_Delete(o);
 }
@@ -234,6 +242,112 @@ static void set_current(pc_agent_t *a, pc_runlog_t *log) {
     lws_callback_on_writable_all_protocol(a->ctx, &a->protocols[1]);
 }
 
+/* ------------------------------------------------------------- published runs ----- */
+
+static void maybe_switch(pc_agent_t *a, pss_t *p);
+
+/* A publisher holds the one-run slot from its publish on: refuses `req` with an error naming
+ * the run. 1 when refused. */
+static int pub_busy(pc_agent_t *a, pss_t *p, const char *req) {
+    if (!a->pub) return 0;
+    if (pc_pubrun_log(a->pub))
+        send_error(p, req, "run %s is in progress (published by a program): one run at a time (stop it first)",
+                   pc_pubrun_id(a->pub));
+    else
+        send_error(p, req, "a program is publishing a run (its header has not arrived yet): one run at a time");
+    return 1;
+}
+
+/* Forgets the published run (ended, or never started) and its publisher. */
+static void pub_release(pc_agent_t *a) {
+    pc_pubrun_destroy(a->pub);
+    a->pub = NULL;
+    if (a->publisher) a->publisher->pub = 2;
+    a->publisher = NULL;
+}
+
+/* Ends the published run "stopped" and tells its publisher ({"type":"stop"}), which keeps its
+ * connection: what it still sends is ignored. */
+static void pub_stop(pc_agent_t *a, const char *message) {
+    char id[96];
+    snprintf(id, sizeof id, "%s", pc_pubrun_id(a->pub));
+    pc_pubrun_end(a->pub, "stopped", message);
+    if (a->publisher) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "type", "stop");
+        if (id[0]) cJSON_AddStringToObject(o, "run_id", id);
+        cJSON_AddStringToObject(o, "message", message);
+        ctl_push_json(a->publisher, o);
+        cJSON_Delete(o);
+    }
+    pub_release(a);
+}
+
+/* {"type":"publish"}: this client becomes the producer of the agent's one run. */
+static void handle_publish(pc_agent_t *a, pss_t *p, const cJSON *msg) {
+    if (a->replay) {
+        send_error(p, "publish", "this agent is replaying %s: publishing is not available in replay mode "
+                                 "(run 'perfcast agent' to receive published runs)", a->replay_file);
+        return;
+    }
+    if (atomic_load(&a->stop_requested)) {
+        send_error(p, "publish", "the agent is shutting down");
+        return;
+    }
+    if (p->pub) {
+        send_error(p, "publish", "this connection has already published (one run per connection)");
+        return;
+    }
+    if (a->run) {
+        send_error(p, "publish", "run %s is in progress: one run at a time (stop it first)", pc_run_id(a->run));
+        return;
+    }
+    if (pub_busy(a, p, "publish")) return;
+    const cJSON *major = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "format"), "major");
+    if (major && (!cJSON_IsNumber(major) || major->valueint != PC_FORMAT_MAJOR)) {
+        send_error(p, "publish", "format major version %d is not this agent's (%d)",
+                   cJSON_IsNumber(major) ? major->valueint : -1, PC_FORMAT_MAJOR);
+        return;
+    }
+    char *rx = realloc(p->rx, PC_AGENT_MAX_PUBLISH_MESSAGE); /* no message is being assembled now */
+    pc_pubrun_t *r = rx ? pc_pubrun_create(a->record_dir, msg, pc_agent_notify, a) : NULL;
+    if (rx) p->rx = rx;
+    if (!r) {
+        send_error(p, "publish", "out of memory");
+        return;
+    }
+    a->pub = r;
+    a->publisher = p;
+    p->pub = 1;
+    maybe_switch(a, p); /* it stops watching runs */
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "type", "publishing");
+    cJSON_AddNumberToObject(o, "max_message_bytes", PC_AGENT_MAX_PUBLISH_MESSAGE);
+    cJSON_AddStringToObject(o, "record_dir", a->record_dir);
+    ctl_push_json(p, o);
+    cJSON_Delete(o);
+}
+
+/* One binary message from the publisher: its records, validated and appended. A refused
+ * record ends the run "error"; the publisher gets the error and is closed. */
+static void handle_published(pc_agent_t *a, pss_t *p) {
+    pc_errbuf_t err = {{0}};
+    int started = 0, r;
+    if (p->rx_too_big) {
+        r = pc_errf(&err, PC_ELIMIT, "message too large: a publisher's limit is %d bytes (of whole records)",
+                    PC_AGENT_MAX_PUBLISH_MESSAGE);
+        pc_pubrun_end(a->pub, "error", err.msg);
+    } else {
+        r = pc_pubrun_feed(a->pub, (const uint8_t *)p->rx, p->rx_len, &started, &err);
+    }
+    if (started) set_current(a, pc_pubrun_log(a->pub)); /* run_started for everyone */
+    if (r) {
+        send_error(p, "publish", "%s", err.msg);
+        p->close_after_ctl = 1;
+    }
+    if (pc_pubrun_ended(a->pub)) pub_release(a);
+}
+
 static void handle_start(pc_agent_t *a, pss_t *p, const cJSON *msg) {
     if (a->replay) {
         send_error(p, "start", "this agent is replaying %s: start and stop are not available in replay mode "
@@ -248,6 +362,7 @@ static void handle_start(pc_agent_t *a, pss_t *p, const cJSON *msg) {
         send_error(p, "start", "run %s is in progress: one run at a time (stop it first)", pc_run_id(a->run));
         return;
     }
+    if (pub_busy(a, p, "start")) return;
     const cJSON *js = cJSON_GetObjectItemCaseSensitive(msg, "suite");
     if (!cJSON_IsString(js)) {
         send_error(p, "start", "start needs \"suite\": a suite name (see \"list\")");
@@ -336,6 +451,17 @@ static void handle_stop(pc_agent_t *a, pss_t *p, const cJSON *msg) {
                    a->replay_file);
         return;
     }
+    if (a->pub && pc_pubrun_log(a->pub)) {
+        const cJSON *pid = cJSON_GetObjectItemCaseSensitive(msg, "run_id");
+        if (pid && !cJSON_IsNull(pid) &&
+            (!cJSON_IsString(pid) || strcmp(pid->valuestring, pc_pubrun_id(a->pub)) != 0)) {
+            send_error(p, "stop", "run %.96s is not in progress (the running run is %s)",
+                       cJSON_IsString(pid) ? pid->valuestring : "?", pc_pubrun_id(a->pub));
+            return;
+        }
+        pub_stop(a, "stopped by a viewer (the publishing program keeps running; its own file is unaffected)");
+        return;
+    }
     if (!a->run) {
         send_error(p, "stop", "no run is in progress");
         return;
@@ -360,6 +486,10 @@ static void handle_list(pc_agent_t *a, pss_t *p) {
 
 /* One complete incoming message. Every bad request gets an error; the connection stays. */
 static void handle_message(pc_agent_t *a, pss_t *p) {
+    if (p->pub && p->rx_binary) { /* a publisher's records: no rate limit (the run log is bounded) */
+        if (p->pub == 1) handle_published(a, p);
+        return; /* 2: sent before it learnt that its run ended */
+    }
     double t = now_s();
     p->tokens += (t - p->last_refill) * PC_AGENT_RATE_PER_S;
     if (p->tokens > PC_AGENT_RATE_BURST) p->tokens = PC_AGENT_RATE_BURST;
@@ -392,8 +522,11 @@ static void handle_message(pc_agent_t *a, pss_t *p) {
         handle_start(a, p, msg);
     } else if (!strcmp(type->valuestring, "stop")) {
         handle_stop(a, p, msg);
+    } else if (!strcmp(type->valuestring, "publish")) {
+        handle_publish(a, p, msg);
     } else {
-        send_error(p, NULL, "unknown message type \"%.64s\" (expected list, start or stop)", type->valuestring);
+        send_error(p, NULL, "unknown message type \"%.64s\" (expected list, start, stop or publish)",
+                   type->valuestring);
     }
     cJSON_Delete(msg);
 }
@@ -402,6 +535,13 @@ static void handle_message(pc_agent_t *a, pss_t *p) {
 
 /* Moves a client that finished its run on to the current one. */
 static void maybe_switch(pc_agent_t *a, pss_t *p) {
+    if (p->pub) { /* a publisher watches no runs: it only finishes a message already begun */
+        if (p->log && !p->in_msg) {
+            pc_runlog_unref(p->log);
+            p->log = NULL;
+        }
+        return;
+    }
     if (p->log == a->current) return;
     if (p->log && !p->finished_sent) return; /* finish streaming the old run first */
     pc_runlog_unref(p->log);
@@ -489,6 +629,10 @@ static cJSON *run_finished_json(pss_t *p) {
 /* One frame per writable callback. Returns -1 to close the connection. */
 static int on_writable(pc_agent_t *a, pss_t *p) {
     if (p->overflowed) return -1;
+    if (p->close_after_ctl && !p->ctl_n && !p->in_msg) {
+        lws_close_reason(p->wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)"refused", 7);
+        return -1;
+    }
     int wrote = 1;
     if (p->in_msg) {
         if (write_records(a, p)) return -1;
@@ -609,6 +753,10 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
         break;
 
     case LWS_CALLBACK_CLOSED:
+        if (p == a->publisher) {
+            pc_pubrun_end(a->pub, "incomplete", "the publishing program disconnected before its end record");
+            pub_release(a);
+        }
         for (pss_t **pp = &a->clients; *pp; pp = &(*pp)->next)
             if (*pp == p) {
                 *pp = p->next;
@@ -631,10 +779,11 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
             p->rx_binary = lws_frame_is_binary(wsi);
         }
         if (!p->rx_too_big && len) {
-            if (p->rx_len + len > PC_AGENT_MAX_MESSAGE) {
+            size_t cap = p->pub ? PC_AGENT_MAX_PUBLISH_MESSAGE : PC_AGENT_MAX_MESSAGE; /* handle_publish grew rx */
+            if (p->rx_len + len > cap) {
                 p->rx_too_big = 1; /* keep reading to the end of the message, then reply */
             } else {
-                if (!p->rx && !(p->rx = malloc(PC_AGENT_MAX_MESSAGE))) return -1;
+                if (!p->rx && !(p->rx = malloc(cap))) return -1;
                 memcpy(p->rx + p->rx_len, in, len);
                 p->rx_len += len;
             }
@@ -819,6 +968,7 @@ int pc_agent_run(pc_agent_t *a) {
         if (lws_service(a->ctx, 0) < 0) return PC_EIO;
         reap_run(a);
         if (!atomic_load(&a->stop_requested)) continue;
+        if (a->pub) pub_stop(a, "the agent shut down");
         if (!ticking) {
             ticking = 1;
             lws_sul_schedule(a->ctx, 0, &a->tick, on_tick, TICK_US);
@@ -841,6 +991,10 @@ int pc_agent_run(pc_agent_t *a) {
 
 void pc_agent_destroy(pc_agent_t *a) {
     if (!a) return;
+    if (a->pub) {
+        pc_pubrun_end(a->pub, "stopped", "the agent shut down");
+        pub_release(a);
+    }
     if (a->run) {
         /* the waiter sets run_done when the run has ended; reap_run joins it */
         pc_run_request_stop(a->run);

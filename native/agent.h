@@ -20,6 +20,7 @@
 
 /* Limits at the edge (documented in docs/AGENT.md). */
 #define PC_AGENT_MAX_MESSAGE (64 * 1024) /* bytes of one incoming message, fragments included */
+#define PC_AGENT_MAX_PUBLISH_MESSAGE (1024 * 1024) /* ... of one binary message from a publisher */
 #define PC_AGENT_CHUNK (64 * 1024)       /* records coalesced into one outgoing message */
 #define PC_AGENT_CTL_QUEUE 64            /* queued JSON replies per client; overflow closes it */
 #define PC_AGENT_MAX_CLIENTS 64          /* WebSocket connections at once */

@@ -179,6 +179,9 @@ int pc_artifact_write(const pc_model_t *m, const char *view, const char *path, p
     c.fb = (pc_fb_t){.w = o->width, .h = o->height, .stride = o->width};
     c.fb.px = calloc((size_t)c.fb.stride * (size_t)c.fb.h, sizeof *c.fb.px);
     c.st.scale = o->scale > 0 ? o->scale : 1.0f;
+    c.st.win_t0 = o->win_t0;
+    c.st.win_t1 = o->win_t1;
+    c.st.select = o->select;
     c.st.font = pc_font_create();
     if (!c.fb.px || !c.st.font) {
         r = pc_errf(err, PC_ENOMEM, "out of memory for a %dx%d image", o->width, o->height);

@@ -46,6 +46,8 @@ typedef struct pc_artifact_opts {
     const pc_ffmpeg_t *ffmpeg;   /* MP4 only: from pc_video_find_ffmpeg */
     pc_artifact_progress_fn progress; /* may be NULL */
     void *progress_ctx;
+    double win_t0, win_t1;       /* zoomable views (dashboard timeline): the time window; win_t1 <= win_t0: whole run */
+    int select;                  /* the view's selection (dashboard: the timeline's metric index), 0 default */
 } pc_artifact_opts_t;
 
 /* The format OUT's extension names (.png .rgba .gif .mp4, any case): 0, or PC_ENOTFOUND. */

@@ -178,8 +178,11 @@ static int serve(const serve_opts_t *o, pc_agent_config_t *cfg) {
         printf("  viewer    not found (build it, or set PERFCAST_WWW): serving the WebSocket only\n");
     if (o->replay_file)
         printf("  replay    %s at speed %g%s\n", o->replay_file, o->speed, o->speed == 0 ? " (as fast as possible)" : "");
-    else
+    else {
         printf("  records   %s\n", o->record_dir);
+        /* what an instrumented program (native/tracker.h) sets to stream its run here */
+        printf("  publish   PERFCAST_AGENT=ws://%s%s%s:%d/%s\n", lb, shown, rb, port, tok);
+    }
     printf("  Ctrl-C stops %s and exits\n", o->replay_file ? "the replay" : "a running run cleanly");
     fflush(stdout);
 

@@ -10,12 +10,13 @@
 #include "cli.h"
 #include "model.h"
 #include "views.h"
+#include "views/dashboard.h"
 
 #define MAX_RESULT_BYTES ((size_t)1 << 31)
 
 static const char usage[] =
     "usage: perfcast render FILE --view NAME -o OUT [--width W] [--height H] [--scale S]\n"
-    "                       [--at T] [--fps F] [--frames N]\n"
+    "                       [--at T] [--fps F] [--frames N] [--window T0:T1] [--select M]\n"
     "\n"
     "Draws a view of a result file with the viewer's own renderer. OUT's extension picks the\n"
     "format:\n"
@@ -34,7 +35,38 @@ static const char usage[] =
     "  --at T         still formats: the run as it was T seconds after it started (default: end)\n"
     "  --fps F        animated formats: frames per second (default 30; GIF at most 50)\n"
     "  --frames N     animated formats: frame count (default: the run's length at F fps,\n"
-    "                 at most 600; longer runs then play faster than real time)\n";
+    "                 at most 600; longer runs then play faster than real time)\n"
+    "  --window T0:T1 dashboard: the timeline's time window in seconds (as zoomed in the viewer)\n"
+    "  --select M     dashboard: the timeline's metric, by name (render_ms) or card index (0 = first)\n";
+
+/* "T0:T1" with 0 <= T0 < T1 (seconds) into *t0, *t1; 0 or a usage error (2). */
+static int parse_window(const char *arg, double *t0, double *t1) {
+    char *end, *end2 = NULL;
+    double a = strtod(arg, &end), b = *end == ':' ? strtod(end + 1, &end2) : 0;
+    if (end == arg || *end != ':' || end2 == end + 1 || *end2 || !(a >= 0) || !(b > a) || !(b < 1e12))
+        return pc_cli_usage_error("render", "--window wants T0:T1 in seconds with 0 <= T0 < T1, got '%s'", arg);
+    *t0 = a;
+    *t1 = b;
+    return 0;
+}
+
+/* The --select value as a metric index of m's dashboard: a name, or a whole number below the
+ * number of metrics. -1 (message printed) when it names none. */
+static int resolve_select(const pc_model_t *m, const char *arg) {
+    int idx = pc_view_dashboard_select_index(m, arg);
+    if (idx >= 0) return idx;
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (end != arg && !*end && v >= 0 && v < 64 && pc_view_dashboard_metric_name(m, (int)v)) return (int)v;
+    fprintf(stderr, "perfcast render: --select '%s' is not a metric of this run's dashboard (metrics:", arg);
+    for (int i = 0; i < 64; i++) {
+        const char *name = pc_view_dashboard_metric_name(m, i);
+        if (!name) break;
+        fprintf(stderr, "%s %s", i ? "," : "", name);
+    }
+    fprintf(stderr, ")\n");
+    return -1;
+}
 
 int pc_cmd_render(int argc, char **argv) {
     static const struct option opts[] = {
@@ -42,9 +74,11 @@ int pc_cmd_render(int argc, char **argv) {
         {"width", required_argument, 0, 'W'},  {"height", required_argument, 0, 'H'},
         {"scale", required_argument, 0, 's'},  {"at", required_argument, 0, 't'},
         {"fps", required_argument, 0, 'f'},    {"frames", required_argument, 0, 'n'},
+        {"window", required_argument, 0, 'w'}, {"select", required_argument, 0, 'S'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
     };
-    const char *view = NULL, *out = NULL;
+    const char *view = NULL, *out = NULL, *select = NULL;
+    double win_t0 = 0, win_t1 = 0;
     double w = 1280, h = 720, scale = 1, at = -1, fps = PC_ART_DEFAULT_FPS, frames = 0;
     int have_at = 0, have_anim = 0, c;
     opterr = 0;
@@ -64,6 +98,8 @@ int pc_cmd_render(int argc, char **argv) {
             if (r == 0 && frames != (int)frames)
                 r = pc_cli_usage_error("render", "--frames wants a whole number, got '%s'", optarg);
             break;
+        case 'w': r = parse_window(optarg, &win_t0, &win_t1); break;
+        case 'S': select = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         default: return pc_cli_usage_error("render", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
@@ -110,6 +146,12 @@ int pc_cmd_render(int argc, char **argv) {
     }
     if (info.truncated) fprintf(stderr, "perfcast render: warning: %s\n", info.warning);
 
+    o.win_t0 = win_t0;
+    o.win_t1 = win_t1;
+    if (select && (o.select = resolve_select(m, select)) < 0) {
+        pc_model_destroy(m);
+        return 2;
+    }
     if (animated && o.frames == 0) o.frames = pc_artifact_default_frames(m, fps);
     pc_cli_progress_t prog = {.label = out};
     if (animated) {

@@ -4,6 +4,7 @@
  * still hold unshipped samples); shutdown frees them all and bumps the generation, so a
  * thread's stale thread-local pointer is never followed again. */
 #include "tracker.h"
+#include "tracker_stream.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -538,18 +539,24 @@ int pc_tracker_detect_regressions(double threshold, pc_tracker_regression_t *out
 
 /* ---------------------------------------------------------------- publishing */
 
-/* Hands one record to the file and/or the sink (under flush_mu). */
+/* The live stream to an agent, or NULL (set by init, taken by shutdown, used under flush_mu). */
+static pc_tstream_t *g_stream;
+
+/* Hands one record to the file, the sink and/or the agent stream (under flush_mu). The stream
+ * only copies the framed record into its bounded buffer: nothing here waits for the network. */
 static void emit(uint16_t kind, uint16_t enc, const void *payload, size_t len) {
     if (g.cfg.sink && g.cfg.sink(g.cfg.sink_ud, kind, enc, payload, len)) g.dropped++;
-    if (!g.file) return;
+    if (!g.file && !g_stream) return;
     uint8_t head[8];
     uint32_t l = (uint32_t)len;
     memcpy(head, &l, 4); /* little-endian hosts only, as the rest of perfcast */
     memcpy(head + 4, &kind, 2);
     memcpy(head + 6, &enc, 2);
     uint32_t crc = pc_crc32(pc_crc32(0, head, 8), payload, len);
-    if (fwrite(head, 1, 8, g.file) != 8 || fwrite(payload, 1, len, g.file) != len || fwrite(&crc, 1, 4, g.file) != 4)
+    if (g.file &&
+        (fwrite(head, 1, 8, g.file) != 8 || fwrite(payload, 1, len, g.file) != len || fwrite(&crc, 1, 4, g.file) != 4))
         g.io_error = 1;
+    if (g_stream) pc_tstream_record(g_stream, head, payload, len, crc);
 }
 
 static void emit_json(uint16_t kind, cJSON *o) {
@@ -799,9 +806,18 @@ pc_tracker_config_t pc_tracker_defaults(void) {
     return (pc_tracker_config_t){.history_cap = 1024};
 }
 
+/* The agent URL this session streams to, or NULL: cfg's, else $PERFCAST_AGENT unless a sink
+ * owns the records; "" means off. */
+static const char *agent_url(const pc_tracker_config_t *c) {
+    const char *u = c->agent_url ? c->agent_url : c->sink ? NULL : getenv("PERFCAST_AGENT");
+    return u && u[0] ? u : NULL;
+}
+
 int pc_tracker_init(const pc_tracker_config_t *cfg) {
     pc_tracker_config_t c = cfg ? *cfg : pc_tracker_defaults();
     if (!c.history_cap || c.flush_interval_s < 0) return PC_EINVAL;
+    const char *url = agent_url(&c);
+    if (url) c.write_header = 1; /* the agent needs the header record first, as a file does */
     pc_tsc_init();
     FILE *f = NULL;
     if (c.path) {
@@ -839,6 +855,10 @@ int pc_tracker_init(const pc_tracker_config_t *cfg) {
     g.header_done = g.io_error = g.stop = 0;
     g.calls_shipped = g.dropped = 0;
     memset(g.shipped_sum, 0, sizeof g.shipped_sum);
+    /* never an error: an unusable URL or agent only shows in pc_tracker_stream_status */
+    const char *tok = c.agent_token ? c.agent_token : url && strstr(url, "token=") ? NULL : getenv("PERFCAST_TOKEN");
+    if (url) g_stream = pc_tstream_start(url, tok, c.suite, c.agent_buffer);
+    else pc_tstream_clear_status();
     g.started = 1;
     atomic_fetch_add(&g_gen, 1); /* odd: running; every thread's old state is stale */
     int r = 0;
@@ -905,15 +925,19 @@ void pc_tracker_shutdown(void) {
     flush_locked();
     pc_res_stop(g.res);
     g.res = NULL;
-    if (g.file) { /* a file is a whole run: summary and end; a sink's owner writes its own */
+    if (g.file || g_stream) { /* a file or a stream is a whole run: summary and end; a sink's owner writes its own */
         emit_json(PC_REC_SUMMARY, summary_json());
         cJSON *e = cJSON_CreateObject();
         cJSON_AddNumberToObject(e, "t", now_t());
         cJSON_AddStringToObject(e, "status", "ok");
         emit_json(PC_REC_END, e);
+    }
+    if (g.file) {
         fclose(g.file);
         g.file = NULL;
     }
+    pc_tstream_t *stream = g_stream; /* finished below, outside the locks */
+    g_stream = NULL;
     pthread_mutex_lock(&g.mu);
     g.started = 0;
     atomic_fetch_add(&g_gen, 1);
@@ -933,4 +957,5 @@ void pc_tracker_shutdown(void) {
     }
     pthread_mutex_unlock(&g.mu);
     pthread_mutex_unlock(&g.flush_mu);
+    pc_tstream_finish(stream, PC_TSTREAM_SHUTDOWN_WAIT_S); /* bounded: the rest goes out, or is counted dropped */
 }

@@ -32,9 +32,25 @@
  * (suite "tracker" unless configured), per timer `hist` records on series "timer:<name>"
  * (nanoseconds, deltas), `metric` records for tracked metrics, `calls` records (kind 11: the
  * cumulative parent/child call tree), `event` records for regressions, and at shutdown a
- * `summary` and an `end`. Either to a file (cfg.path) or to your own sink callback (how the
- * fractal suite hands them to the perfcast recorder). Streaming live to an agent is not
- * implemented yet.
+ * `summary` and an `end`. To a file (cfg.path), to your own sink callback (how the fractal
+ * suite hands them to the perfcast recorder), and/or live to a running agent.
+ *
+ * Streaming live. With PERFCAST_AGENT=ws://127.0.0.1:7681 in the environment (and the agent's
+ * token in PERFCAST_TOKEN or as ?token= in the URL), or cfg.agent_url, pc_tracker_init starts
+ * a publisher thread (libwebsockets; link -lwebsockets) that connects, sends {"type":"publish"}
+ * and streams the same records the file gets; viewers of the agent watch the program as a run
+ * (suite "tracker") and the agent saves it in its record directory (docs/AGENT.md, "Publishing").
+ * The program never waits for the network: the flusher only copies records into a bounded
+ * buffer (cfg.agent_buffer, 16 MiB) that the publisher drains. If the agent cannot be reached,
+ * refuses the token or the publish (a run is already going), falls behind past that bound, or
+ * a viewer stops the run, the stream is dropped for good (no reconnect) with a reason and a
+ * count of records not sent (pc_tracker_stream_status); the file still gets everything.
+ * pc_tracker_shutdown waits at most 2 s for the rest to go out. The environment variable is
+ * ignored when cfg.sink is set (those records belong to someone else's run; with an explicit
+ * cfg.agent_url and a sink, the sink also gets the header, summary and end records a stream
+ * needs), and cfg.agent_url = "" turns streaming off. The publisher sets libwebsockets' process-wide log
+ * level to silent (a library must not print); a program that uses libwebsockets itself can
+ * set its own level again after pc_tracker_init.
  *
  * Errors: functions return 0 or a negative PC_E* code (pc_error.h) and never print. */
 #ifndef PC_TRACKER_H
@@ -67,6 +83,12 @@ typedef struct pc_tracker_config {
                                  * I/O from /proc at this period; each flush ships its samples as
                                  * metric records (cpu_percent, rss_mb, io_read_mb_s, core0_percent ...) */
     int write_header;          /* 1: the first flush emits a header record (files always do) */
+    /* Live streaming to an agent. NULL: $PERFCAST_AGENT when set and there is no sink; "": off.
+     * "ws://HOST:PORT/" (an "http://" URL as the agent prints it works too). */
+    const char *agent_url;
+    const char *agent_token;   /* NULL: the URL's ?token=, else $PERFCAST_TOKEN */
+    size_t agent_buffer;       /* bytes of records waiting for the agent before the stream is
+                                * dropped; 0: 16 MiB */
 } pc_tracker_config_t;
 
 /* Which way is better for a metric (regression direction). */
@@ -101,15 +123,19 @@ typedef int pc_tracker_id_t;
 
 /* ---- lifecycle ---- */
 
-/* Defaults: no output, no flusher thread, history_cap 1024, suite "tracker". */
+/* Defaults: no output, no flusher thread, history_cap 1024, suite "tracker", the agent (if
+ * any) from $PERFCAST_AGENT / $PERFCAST_TOKEN. */
 pc_tracker_config_t pc_tracker_defaults(void);
 /* Starts the tracker (once per process at a time; PC_ESTATE when already started). Opens
- * cfg->path (PC_EIO when it cannot be created) and starts the flusher when flush_interval_s
- * > 0. cfg NULL means defaults. Calibrates the cycle counter the first time (~25 ms). */
+ * cfg->path (PC_EIO when it cannot be created), starts the flusher when flush_interval_s
+ * > 0 and the publisher when an agent is configured (never an error: a bad URL or an
+ * unreachable agent only shows in pc_tracker_stream_status). cfg NULL means defaults.
+ * Calibrates the cycle counter the first time (~25 ms). */
 int pc_tracker_init(const pc_tracker_config_t *cfg);
 /* Final flush (timers, metrics, calls, then a summary record with timer stats, latest metrics
- * and the regressions found so far, and an end record), stops the flusher, closes the file and
- * frees everything. Timers still running on any thread are discarded. Safe when not started. */
+ * and the regressions found so far, and an end record), stops the flusher, closes the file,
+ * waits up to 2 s for the publisher to send the rest and close, and frees everything. Timers
+ * still running on any thread are discarded. Safe when not started. */
 void pc_tracker_shutdown(void);
 /* Emits what changed since the last flush to the file/sink, on the calling thread. Returns 0,
  * PC_ESTATE when not started, PC_EIO when the file write failed. */
@@ -195,6 +221,33 @@ int pc_tracker_get_baseline(const char *name, double *value);
  * out and returns how many there were in all; each also becomes an event record "regression:
  * ..." and goes into the summary. Negative PC_E* on error. */
 int pc_tracker_detect_regressions(double threshold, pc_tracker_regression_t *out, size_t max);
+
+/* ---- live stream to an agent ---- */
+
+typedef enum pc_tracker_stream_state {
+    PC_TRACKER_STREAM_OFF = 0,        /* no agent configured */
+    PC_TRACKER_STREAM_CONNECTING = 1, /* connecting, or waiting for the agent to accept the publish */
+    PC_TRACKER_STREAM_LIVE = 2,       /* the agent accepted: records flow */
+    PC_TRACKER_STREAM_DONE = 3,       /* every record, the end record included, was sent; closed */
+    PC_TRACKER_STREAM_DROPPED = 4,    /* given up for good: `reason` says why */
+    PC_TRACKER_STREAM_STOPPED = 5,    /* a viewer stopped the published run; the program goes on */
+} pc_tracker_stream_state_t;
+
+typedef struct pc_tracker_stream_status {
+    pc_tracker_stream_state_t state;
+    uint64_t records_sent;     /* records written to the connection */
+    uint64_t records_dropped;  /* records the agent will not get (the file, if any, has them) */
+    uint64_t bytes_sent;
+    size_t bytes_buffered;     /* waiting in memory for the connection */
+    char url[256];             /* where to ("" when off) */
+    char reason[256];          /* why it was dropped or stopped; "" otherwise */
+} pc_tracker_stream_status_t;
+
+/* The stream's state: the running tracker's, or after pc_tracker_shutdown the last session's
+ * final one (state OFF when there was none). 0, or PC_EINVAL when out is NULL. */
+int pc_tracker_stream_status(pc_tracker_stream_status_t *out);
+/* A static name for a state ("off", "connecting", "live", "done", "dropped", "stopped"). */
+const char *pc_tracker_stream_state_name(pc_tracker_stream_state_t state);
 
 /* ---- measurement of the tracker itself ---- */
 

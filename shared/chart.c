@@ -73,11 +73,15 @@ int pc_chart_text_width(pc_chart_t *c, float size, const char *utf8) {
 
 void pc_chart_background(pc_chart_t *c) { pc_gfx_clear(c->fb, c->th->bg); }
 
+int pc_chart_title_bar_height(const pc_chart_t *c) {
+    int bar_h = pc_chart_px(c, 46);
+    return bar_h > c->fb->h ? c->fb->h : bar_h;
+}
+
 pc_rect_t pc_chart_title_bar(pc_chart_t *c, const char *title, const char *subtitle, const char *right) {
     pc_fb_t *fb = c->fb;
-    int bar_h = pc_chart_px(c, 46);
+    int bar_h = pc_chart_title_bar_height(c);
     int pad = pc_chart_px(c, 18);
-    if (bar_h > fb->h) bar_h = fb->h;
     int mid = bar_h / 2;
     /* a thin accent mark before the title ties every view to the product's look */
     pc_gfx_round_rect(fb, (float)pad, (float)(mid - pc_chart_px(c, 8)), pc_chart_pxf(c, 3), pc_chart_pxf(c, 16),
@@ -125,23 +129,29 @@ void pc_chart_message(pc_chart_t *c, pc_rect_t r, const char *text, const char *
     }
 }
 
+pc_rect_t pc_chart_panel_inner(const pc_chart_t *c, pc_rect_t r, int has_heading) {
+    if (r.w <= 0 || r.h <= 0) return r;
+    pc_rect_t in = pc_rect_inset(r, pc_chart_px(c, 14));
+    if (has_heading) {
+        int dh = pc_chart_px(c, 26);
+        in.y += dh;
+        in.h -= dh;
+        if (in.h < 0) in.h = 0;
+    }
+    return in;
+}
+
 pc_rect_t pc_chart_panel(pc_chart_t *c, pc_rect_t r, const char *heading) {
     if (r.w <= 0 || r.h <= 0) return r;
     float rad = pc_chart_pxf(c, 8);
     pc_gfx_round_rect(c->fb, (float)r.x, (float)r.y, (float)r.w, (float)r.h, rad, c->th->panel);
     pc_gfx_round_rect_stroke(c->fb, (float)r.x, (float)r.y, (float)r.w, (float)r.h, rad, pc_chart_pxf(c, 1),
                              c->th->panel_edge);
-    pc_rect_t in = pc_rect_inset(r, pc_chart_px(c, 14));
-    if (heading && *heading) {
+    pc_rect_t in = pc_chart_panel_inner(c, r, heading && *heading);
+    if (heading && *heading && c->font) {
         char buf[256];
-        if (c->font) {
-            pc_text_fit(c->font, pc_chart_pxf(c, PC_TEXT_LABEL), heading, in.w, buf, sizeof buf);
-            pc_chart_text(c, in.x, in.y, PC_TEXT_LABEL, c->th->text, PC_ALIGN_LEFT | PC_ALIGN_TOP, buf);
-        }
-        int dh = pc_chart_px(c, 26);
-        in.y += dh;
-        in.h -= dh;
-        if (in.h < 0) in.h = 0;
+        pc_text_fit(c->font, pc_chart_pxf(c, PC_TEXT_LABEL), heading, in.w, buf, sizeof buf);
+        pc_chart_text(c, in.x, in.y - pc_chart_px(c, 26), PC_TEXT_LABEL, c->th->text, PC_ALIGN_LEFT | PC_ALIGN_TOP, buf);
     }
     return in;
 }

@@ -75,10 +75,14 @@ void pc_chart_background(pc_chart_t *c);
 /* Title bar across the top: title, a dimmer subtitle after it and right-aligned status text
  * (either may be NULL). Returns the rectangle left for content below it. */
 pc_rect_t pc_chart_title_bar(pc_chart_t *c, const char *title, const char *subtitle, const char *right);
+/* Height in device pixels of the title bar pc_chart_title_bar draws on c's framebuffer. */
+int pc_chart_title_bar_height(const pc_chart_t *c);
 /* A centred message (e.g. "waiting for data") with an optional dimmer second line. */
 void pc_chart_message(pc_chart_t *c, pc_rect_t r, const char *text, const char *detail);
 /* A rounded card with an optional heading; returns the inner rectangle for content. */
 pc_rect_t pc_chart_panel(pc_chart_t *c, pc_rect_t r, const char *heading);
+/* The inner rectangle pc_chart_panel returns for r, with or without a heading, without drawing. */
+pc_rect_t pc_chart_panel_inner(const pc_chart_t *c, pc_rect_t r, int has_heading);
 
 /* ---- scales and ticks ---- */
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "views/backtest_views.h"
+#include "views/dashboard.h"
 #include "views/latency_anim.h"
 #include "views/volume_views.h"
 #include "views/fractal_views.h"
@@ -36,6 +37,7 @@ static const pc_view_def_t VIEWS[] = {
     {"fractal", "Fractal frames", "fractal", 1, pc_view_fractal},
     {"summary", "Summary", "fractal", 0, pc_view_fractal_summary},
     {"system", "System", NULL, 0, pc_view_system},
+    {"dashboard", "Dashboard", NULL, 1, pc_view_dashboard, pc_view_dashboard_input},
 };
 
 const pc_view_def_t *pc_views(size_t *n) {

@@ -31,6 +31,7 @@
 #include "model.h"
 #include "pc_error.h"
 #include "views.h"
+#include "views/dash_rules.h"
 
 /* Largest framebuffer a page may ask for: 8192 x 8192 device pixels (256 MiB) is beyond any
  * screen, and bounding it keeps a bad size from exhausting wasm memory. */
@@ -45,13 +46,20 @@ typedef struct pc_viewer {
     pc_load_info_t info; /* from the last load_file: torn-tail warning */
     int init_rc;        /* result of the one-time initialisation */
     int inited;
-    char *str[4];       /* returned JSON strings, one slot per function (see enum below) */
+    char *str[5];       /* returned JSON strings, one slot per function (see enum below) */
     float yaw, pitch, zoom; /* orbit camera of 3D views (pc_viewer_set_camera); 0: defaults */
     void *scratch;      /* 3D views' z-buffer, grown to pc_view_scratch_bytes, kept across frames */
     size_t scratch_bytes;
+    /* 2D views' own state (dashboard: time window, selected metric, a drag in progress), kept
+     * across frames and changed only by pc_viewer_input; cleared for every new run */
+    pc_view_state_t vs;
+    char last_view[64]; /* what the last successful render drew, for pc_viewer_input */
+    float last_scale;
+    double last_cursor;
+    char alerts[600];   /* pc_viewer_alerts_text's result */
 } pc_viewer_t;
 
-enum { STR_VIEWS, STR_SUMMARY, STR_STATUS, STR_HEADER };
+enum { STR_VIEWS, STR_SUMMARY, STR_STATUS, STR_HEADER, STR_VSTATE };
 
 static pc_viewer_t V;
 
@@ -95,6 +103,7 @@ EMSCRIPTEN_KEEPALIVE int pc_viewer_reset(void) {
     if (r < 0) return r;
     pc_model_reset(V.model);
     memset(&V.info, 0, sizeof V.info);
+    memset(&V.vs, 0, sizeof V.vs); /* a new run starts at its whole length, first metric */
     return 0;
 }
 
@@ -191,14 +200,61 @@ EMSCRIPTEN_KEEPALIVE uint8_t *pc_viewer_render(const char *name, int w, int h, f
      * leaves a pixel untouched still gives the same bytes on both sides, never stale ones. */
     memset(V.px, 0, (size_t)w * (size_t)h * sizeof *V.px);
     pc_fb_t fb = {.px = V.px, .w = w, .h = h, .stride = w};
-    pc_view_state_t st = {.t_cursor = t_cursor, .scale = scale, .font = V.font};
+    pc_view_state_t st = V.vs;
+    st.t_cursor = t_cursor;
+    st.scale = scale;
+    st.font = V.font;
     viewer_3d_state(name, w, h, &st);
     int r = pc_view_draw(name, &fb, V.model, &st);
     if (r < 0) {
         pc_errf(&V.err, r, "render: view \"%s\" failed: %s", name, pc_strerror(r));
         return NULL;
     }
+    snprintf(V.last_view, sizeof V.last_view, "%s", name);
+    V.last_scale = scale;
+    V.last_cursor = t_cursor;
     return (uint8_t *)V.px;
+}
+
+/* One pointer event on the canvas (kind: pc_input_kind_t — 1 down, 2 move, 3 up, 4 wheel with
+ * delta > 0 away from the user, 5 double click; x, y in device pixels of the last rendered
+ * frame) for the view the last render drew, at that render's size, scale and cursor. Returns
+ * 1 when the view's state changed (render again), 0 when nothing changed or the view takes no
+ * input (everything but the dashboard today, and the volume view whose camera the page keeps). */
+EMSCRIPTEN_KEEPALIVE int pc_viewer_input(int kind, float x, float y, float delta) {
+    if (!V.inited || !V.model || !V.last_view[0] || !V.w || !V.h) return 0;
+    pc_view_state_t st = V.vs;
+    st.t_cursor = V.last_cursor;
+    st.scale = V.last_scale;
+    st.font = V.font;
+    pc_view_input_t in = {.kind = kind, .x = x, .y = y, .delta = delta};
+    int r = pc_view_input(V.last_view, &st, V.model, V.w, V.h, &in);
+    V.vs = st;
+    V.vs.font = NULL; /* only its persistent fields matter; render fills the rest */
+    return r > 0 ? 1 : 0;
+}
+
+/* The view state pc_viewer_input keeps, as JSON {"win_t0", "win_t1", "select"} (win_t1 <= win_t0:
+ * the whole run): what `perfcast render --window T0:T1 --select N` needs to draw the same frame.
+ * Valid until the next call. */
+EMSCRIPTEN_KEEPALIVE const char *pc_viewer_view_state_json(void) {
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return "null";
+    cJSON_AddNumberToObject(o, "win_t0", V.vs.win_t0);
+    cJSON_AddNumberToObject(o, "win_t1", V.vs.win_t1);
+    cJSON_AddNumberToObject(o, "select", V.vs.select);
+    const char *s = keep_str(STR_VSTATE, cJSON_PrintUnformatted(o));
+    cJSON_Delete(o);
+    return s;
+}
+
+/* The metrics in regression at time t (< 0: the end) as one line of text for the page's alert
+ * banner ("render_ms 35% worse than baseline (12.1 ms -> 16.3 ms), ..."), "" when none. Valid
+ * until the next call. */
+EMSCRIPTEN_KEEPALIVE const char *pc_viewer_alerts_text(double t) {
+    V.alerts[0] = '\0';
+    if (V.model) pc_dash_alerts_text(V.model, t, V.alerts, sizeof V.alerts);
+    return V.alerts;
 }
 
 /* Bumped on every applied record and on reset: the page redraws only when it changed (or the

@@ -614,7 +614,46 @@
     canvas.dataset.version = String(version);
     canvas.dataset.view = state.view;
     canvas.dataset.cursor = String(cursor);
+    showAlerts(v.alertsText ? v.alertsText(cursor) : '');
   }
+
+  /* The regression alert over every view: the metrics wasm says are in regression at the
+   * cursor (text made in C), hidden when there are none. */
+  function showAlerts(text) {
+    const a = $('alert');
+    if (!a) return;
+    if ($('alert-text').textContent !== text) $('alert-text').textContent = text;
+    a.hidden = !text;
+  }
+
+  /* ------------------------------------------------ pointer input (2D views: the dashboard) */
+  /* Every view but the 3D one gets the canvas' pointer events in device pixels; wasm decides
+   * what they mean (the layout lives there) and says whether to draw again. */
+  const INPUT = { down: 1, move: 2, up: 3, wheel: 4, dblclick: 5 };
+  function viewInput(kind, e, delta) {
+    if (is3d() || !state.viewer || !state.viewer.input || !state.view || rec.active) return false;
+    const r = canvas.getBoundingClientRect();
+    if (!(r.width > 0 && r.height > 0)) return false;
+    /* device pixels per CSS pixel as drawn: devicePixelRatio, exactly as the backing store has it */
+    const x = (e.clientX - r.left) * (canvas.width / r.width), y = (e.clientY - r.top) * (canvas.height / r.height);
+    if (!state.viewer.input(kind, x, y, delta || 0)) return false;
+    state.drawn.version = -1;
+    requestDraw();
+    return true;
+  }
+  canvas.addEventListener('pointerdown', (e) => {
+    if (is3d() || e.button !== 0) return;
+    canvas.setPointerCapture(e.pointerId);
+    viewInput(INPUT.down, e);
+  });
+  canvas.addEventListener('pointermove', (e) => { if (e.buttons & 1) viewInput(INPUT.move, e); });
+  canvas.addEventListener('pointerup', (e) => viewInput(INPUT.up, e));
+  canvas.addEventListener('pointercancel', (e) => viewInput(INPUT.up, e));
+  canvas.addEventListener('wheel', (e) => {
+    const unit = e.deltaMode === 1 ? 40 : e.deltaMode === 2 ? 800 : 1; /* lines, pages -> pixels */
+    if (viewInput(INPUT.wheel, e, e.deltaY * unit)) e.preventDefault(); /* zoomed: don't scroll the page */
+  }, { passive: false });
+  canvas.addEventListener('dblclick', (e) => viewInput(INPUT.dblclick, e));
 
   /* ------------------------------------------------ orbit camera (3D views: volume) */
   /* Drag orbits, the wheel zooms, a double click goes back to the default view. The camera

@@ -100,6 +100,24 @@
       if (this.m._pc_viewer_set_camera) this.m._pc_viewer_set_camera(yaw, pitch, zoom);
     }
 
+    /* One pointer event for the view the last render() drew: kind 1 down, 2 move, 3 up,
+     * 4 wheel (delta > 0: away from the user), 5 double click; x, y in device pixels of that
+     * frame. True when the view's state changed and it should be rendered again. */
+    input(kind, x, y, delta = 0) {
+      return !!(this.m._pc_viewer_input && this.m._pc_viewer_input(kind, x, y, delta));
+    }
+
+    /* {win_t0, win_t1, select}: the 2D view state input() keeps (win_t1 <= win_t0: whole run). */
+    viewState() {
+      if (!this.m._pc_viewer_view_state_json) return null;
+      return this._json(this.m._pc_viewer_view_state_json(), null);
+    }
+
+    /* The metrics in regression at time t (< 0: the end) as one line, '' when none. */
+    alertsText(t = -1) {
+      return this.m._pc_viewer_alerts_text ? this._str(this.m._pc_viewer_alerts_text(t)) : '';
+    }
+
     /* Changes whenever a record is applied or the model is reset. */
     modelVersion() {
       return this.m._pc_viewer_model_version();

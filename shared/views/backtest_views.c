@@ -29,7 +29,6 @@
 #include "view_common.h"
 
 #define N_STAGES 4
-#define MAX_POINTS 1024 /* points of one resource curve after decimation */
 #define MAX_SIZES 16
 #define MAX_CORES 16
 
@@ -195,32 +194,14 @@ int pc_view_backtest_components(pc_fb_t *fb, const pc_model_t *m, const pc_view_
 
 /* ======================= resources ======================= */
 
-/* A metric series as a polyline into the plot's clip (decimated to at most MAX_POINTS, each
- * point the mean of its stride); returns the points drawn. */
+/* A metric series' samples up to the cursor as a curve on p (pc_vc_samples_curve); *last
+ * receives the latest value shown (when not NULL and there is one). Returns the points drawn. */
 static int draw_samples(pc_chart_t *c, pc_plot_t *p, const pc_series_t *s, double cursor, uint32_t color, float width,
                         double *last) {
-    if (!s || !s->n_samples) return 0;
-    size_t n = 0;
-    while (n < s->n_samples && visible(s->samples[n].t, cursor)) n++;
+    size_t n = pc_vc_samples_upto(s, cursor);
     if (!n) return 0;
-    size_t stride = (n + MAX_POINTS - 1) / MAX_POINTS;
-    pc_pointf_t pts[MAX_POINTS];
-    int k = 0;
-    for (size_t i = 0; i < n && k < MAX_POINTS; i += stride) {
-        double t = 0, v = 0;
-        size_t j = i, e = i + stride < n ? i + stride : n;
-        for (; j < e; j++) {
-            t += s->samples[j].t;
-            v += s->samples[j].value;
-        }
-        t /= (double)(e - i);
-        v /= (double)(e - i);
-        pts[k++] = (pc_pointf_t){pc_plot_cx(p, t), pc_plot_cy(p, v)};
-    }
-    if (k == 1) pc_gfx_circle(&p->clip, pts[0].x, pts[0].y, pc_chart_pxf(c, 2.5f), color);
-    else pc_gfx_polyline(&p->clip, pts, k, pc_chart_pxf(c, width), color);
     if (last) *last = s->samples[n - 1].value;
-    return k;
+    return pc_vc_samples_curve(c, p, s, 0, n, color, width);
 }
 
 static double samples_max(const pc_series_t *s, double cursor) {

@@ -10,25 +10,10 @@
 #include "pcmath.h"
 #include "view_common.h"
 
-/* The last sample of a metric series at or before t (t < 0: the last); NAN when none. */
-static double sample_at(const pc_model_t *m, const char *series, double t) {
-    const pc_series_t *s = pc_model_series(m, series);
-    if (!s || !s->n_samples) return NAN;
-    double v = NAN;
-    for (size_t i = 0; i < s->n_samples; i++) {
-        if (t >= 0 && s->samples[i].t > t) break;
-        v = s->samples[i].value;
-    }
-    return v;
-}
-
 int pc_view_fractal(pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st) {
     pc_vframe_t f;
-    char run[128];
-    pc_vc_run_text(m, run, sizeof run);
-    int r = pc_vc_begin(&f, fb, m, st, "Fractal frames", run);
-    if (r) return r;
-    if (!pc_vc_has_run(m)) return pc_vc_nothing_yet(&f, "Waiting for data");
+    int r = pc_vc_begin_run(&f, fb, m, st, "Fractal frames");
+    if (r) return r < 0 ? r : 0;
     const pc_img_frame_t *img = pc_model_img_at(m, f.cursor);
     if (!img && m->n_img) img = &m->img[0]; /* before the first frame: show it anyway */
     if (!img) return pc_vc_nothing_yet(&f, "Waiting for the first frame");
@@ -55,7 +40,7 @@ int pc_view_fractal(pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st)
             fb->px[(size_t)py * (size_t)fb->stride + (size_t)px] = PC_RGBA(p[0], p[1], p[2], 255u);
         }
     }
-    double ms = sample_at(m, "render_ms", img->t), it = sample_at(m, "iterations", img->t);
+    double ms = pc_vc_sample_at(m, "render_ms", img->t), it = pc_vc_sample_at(m, "iterations", img->t);
     char line[160], a[48], b[48];
     if (pc_isfinite(ms)) pc_fmt_fixed(a, sizeof a, ms, 2);
     else snprintf(a, sizeof a, "\xe2\x80\x93");
@@ -94,9 +79,9 @@ int pc_view_fractal_summary(pc_fb_t *fb, const pc_model_t *m, const pc_view_stat
     if (row_h < pc_chart_px(c, 40)) row_h = pc_chart_px(c, 40);
     pc_vc_kpi_t k[3];
     k[0] = (pc_vc_kpi_t){"average render", "", NULL, c->th->text};
-    kpi_set(&k[0], pc_model_summary_num(m, "avg_render_ms", sample_at(m, "render_ms", -1)), 2, "ms", 0);
+    kpi_set(&k[0], pc_model_summary_num(m, "avg_render_ms", pc_vc_sample_at(m, "render_ms", -1)), 2, "ms", 0);
     k[1] = (pc_vc_kpi_t){"frame rate", "", NULL, c->th->accent};
-    kpi_set(&k[1], pc_model_summary_num(m, "fps", sample_at(m, "fps", -1)), 0, "fps", 0);
+    kpi_set(&k[1], pc_model_summary_num(m, "fps", pc_vc_sample_at(m, "fps", -1)), 0, "fps", 0);
     k[2] = (pc_vc_kpi_t){"frames", "", NULL, c->th->text};
     kpi_set(&k[2], pc_model_summary_num(m, "frames", (double)m->n_img), 0, NULL, 0);
     y = pc_vc_kpi_row(&f, y, row_h, "Frames", k, 3) + gap;
@@ -114,7 +99,7 @@ int pc_view_fractal_summary(pc_fb_t *fb, const pc_model_t *m, const pc_view_stat
     y = pc_vc_kpi_row(&f, y, row_h, head, k, 3) + gap;
 
     k[0] = (pc_vc_kpi_t){"peak memory", "", NULL, c->th->text};
-    kpi_set(&k[0], pc_model_summary_num(m, "peak_rss_mb", sample_at(m, "memory_mb", -1)), 1, "MB", 0);
+    kpi_set(&k[0], pc_model_summary_num(m, "peak_rss_mb", pc_vc_sample_at(m, "memory_mb", -1)), 1, "MB", 0);
     k[1] = (pc_vc_kpi_t){"tracker start/end pair", "", NULL, c->th->text};
     kpi_set(&k[1], pc_model_summary_num(m, "timer_pair_ns", NAN), 1, "ns", 0);
     k[2] = (pc_vc_kpi_t){"frames recorded", "", NULL, c->th->text};

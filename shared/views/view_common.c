@@ -43,6 +43,19 @@ void pc_vc_run_text(const pc_model_t *m, char *buf, size_t cap) {
         snprintf(buf, cap, "%s", m->suite);
 }
 
+pc_rect_t pc_vc_body_rect(const pc_chart_t *c) {
+    int bar_h = pc_chart_title_bar_height(c);
+    pc_rect_t r = {0, bar_h, c->fb->w, c->fb->h - bar_h};
+    int mx = pc_chart_px(c, 18), mt = pc_chart_px(c, 14), mb = pc_chart_px(c, 12);
+    r.x += mx;
+    r.w -= 2 * mx;
+    r.y += mt;
+    r.h -= mt + mb;
+    if (r.w < 0) r.w = 0;
+    if (r.h < 0) r.h = 0;
+    return r;
+}
+
 int pc_vc_begin(pc_vframe_t *f, pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st, const char *title,
                 const char *subtitle) {
     if (!pc_fb_valid(fb) || !st) return PC_EINVAL;
@@ -52,16 +65,19 @@ int pc_vc_begin(pc_vframe_t *f, pc_fb_t *fb, const pc_model_t *m, const pc_view_
     pc_chart_background(&f->c);
     char status[160];
     pc_vc_status_text(m, status, sizeof status);
-    pc_rect_t r = pc_chart_title_bar(&f->c, title, subtitle, status);
-    int mx = pc_chart_px(&f->c, 18), mt = pc_chart_px(&f->c, 14), mb = pc_chart_px(&f->c, 12);
-    r.x += mx;
-    r.w -= 2 * mx;
-    r.y += mt;
-    r.h -= mt + mb;
-    if (r.w < 0) r.w = 0;
-    if (r.h < 0) r.h = 0;
-    f->body = r;
+    pc_chart_title_bar(&f->c, title, subtitle, status);
+    f->body = pc_vc_body_rect(&f->c);
     return 0;
+}
+
+int pc_vc_begin_run(pc_vframe_t *f, pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st, const char *title) {
+    char run[128];
+    pc_vc_run_text(m, run, sizeof run);
+    int r = pc_vc_begin(f, fb, m, st, title, run);
+    if (r) return r;
+    if (pc_vc_has_run(m)) return 0;
+    pc_vc_nothing_yet(f, "Waiting for data");
+    return 1;
 }
 
 int pc_vc_nothing_yet(pc_vframe_t *f, const char *what) {
@@ -462,6 +478,112 @@ int pc_vc_windows_curve(pc_chart_t *c, const pc_plot_t *p, const pc_series_t *s,
         last->y = pts[np - 1].y + (float)p->area.y;
     }
     return np > 0;
+}
+
+/* ---- metric samples ---- */
+
+size_t pc_vc_samples_upto(const pc_series_t *s, double cursor) {
+    if (!s) return 0;
+    if (cursor < 0) return s->n_samples;
+    size_t n = 0;
+    while (n < s->n_samples && s->samples[n].t <= cursor) n++;
+    return n;
+}
+
+double pc_vc_sample_at(const pc_model_t *m, const char *name, double t) {
+    const pc_series_t *s = m ? pc_model_series(m, name) : NULL;
+    size_t n = pc_vc_samples_upto(s, t);
+    return n ? s->samples[n - 1].value : NAN;
+}
+
+int pc_vc_samples_curve(pc_chart_t *c, const pc_plot_t *p, const pc_series_t *s, size_t i0, size_t i1,
+                        uint32_t color, float width) {
+    if (!s || i1 > s->n_samples || i0 >= i1) return 0;
+    size_t n = i1 - i0;
+    size_t stride = (n + PC_VC_MAX_SAMPLE_PTS - 1) / PC_VC_MAX_SAMPLE_PTS;
+    pc_pointf_t pts[PC_VC_MAX_SAMPLE_PTS];
+    int k = 0;
+    for (size_t i = i0; i < i1 && k < PC_VC_MAX_SAMPLE_PTS; i += stride) {
+        double t = 0, v = 0;
+        size_t e = i + stride < i1 ? i + stride : i1;
+        for (size_t j = i; j < e; j++) {
+            t += s->samples[j].t;
+            v += s->samples[j].value;
+        }
+        t /= (double)(e - i);
+        v /= (double)(e - i);
+        pts[k++] = (pc_pointf_t){pc_plot_cx(p, t), pc_plot_cy(p, v)};
+    }
+    pc_fb_t clip = p->clip;
+    if (k == 1)
+        pc_gfx_circle(&clip, pts[0].x, pts[0].y, pc_chart_pxf(c, 2.5f), color);
+    else
+        pc_gfx_polyline(&clip, pts, k, pc_chart_pxf(c, width), color);
+    return k;
+}
+
+/* ---- text ---- */
+
+/* The bytes of the longest run of whole words from p that is at most w pixels wide (at
+ * least the first word, however wide), and whether text is left after it. */
+static size_t wrap_take(pc_chart_t *c, int w, float size, const char *p, int *more) {
+    char line[512];
+    size_t len = strlen(p), best = 0, i = 0;
+    for (;;) {
+        size_t j = i;
+        while (j < len && p[j] != ' ') j++;
+        if (j >= sizeof line) break;
+        memcpy(line, p, j);
+        line[j] = '\0';
+        if (best && pc_chart_text_width(c, size, line) > w) break;
+        best = j;
+        if (j >= len) break;
+        i = j + 1;
+    }
+    if (!best) best = len < sizeof line - 1 ? len : sizeof line - 1;
+    size_t rest = best;
+    while (p[rest] == ' ') rest++;
+    *more = p[rest] != '\0';
+    return best;
+}
+
+int pc_vc_wrap_lines(pc_chart_t *c, int w, float size, const char *utf8, int max_lines) {
+    if (!c->font || !utf8) return 0;
+    const char *p = utf8;
+    int n = 0;
+    while (*p == ' ') p++;
+    while (*p && n < max_lines) {
+        int more;
+        p += wrap_take(c, w, size, p, &more);
+        while (*p == ' ') p++;
+        n++;
+    }
+    return n;
+}
+
+int pc_vc_wrap_text(pc_chart_t *c, int x, int y, int w, float size, uint32_t color, const char *utf8, int max_lines,
+                    int line_h) {
+    if (!c->font || !utf8) return y;
+    const char *p = utf8;
+    char line[512], fit[512];
+    while (*p == ' ') p++;
+    for (int n = 0; *p && n < max_lines; n++) {
+        int more;
+        size_t take = wrap_take(c, w, size, p, &more);
+        /* the last line allowed carries what is left, cut with an ellipsis */
+        const char *src = p;
+        if (!(more && n == max_lines - 1)) {
+            memcpy(line, p, take);
+            line[take] = '\0';
+            src = line;
+        }
+        pc_text_fit(c->font, pc_chart_pxf(c, size), src, w, fit, sizeof fit);
+        pc_chart_text(c, x, y, size, color, PC_ALIGN_LEFT | PC_ALIGN_TOP, fit);
+        y += line_h;
+        p += take;
+        while (*p == ' ') p++;
+    }
+    return y;
 }
 
 /* ---- summary pages ---- */

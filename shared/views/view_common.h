@@ -39,10 +39,17 @@ int pc_vc_has_run(const pc_model_t *m);
 void pc_vc_status_text(const pc_model_t *m, char *buf, size_t cap);
 /* "suite · run <id>" from the header, or "" before it arrives. */
 void pc_vc_run_text(const pc_model_t *m, char *buf, size_t cap);
+/* The body rectangle pc_vc_begin sets for a chart on a frame of c->fb's size (below the title
+ * bar, inside the page margins), computed without drawing: for input handlers' layouts. */
+pc_rect_t pc_vc_body_rect(const pc_chart_t *c);
 /* Clears the page, draws the title bar (title, subtitle, status) and sets f->body. Returns 0,
  * or PC_EINVAL for an unusable framebuffer or a NULL state (nothing drawn). */
 int pc_vc_begin(pc_vframe_t *f, pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st, const char *title,
                 const char *subtitle);
+/* pc_vc_begin with the run text ("suite · run id") as the subtitle, then "Waiting for data"
+ * before the header. Returns 0 when the caller goes on drawing, 1 when the page is complete,
+ * or a negative PC_E* code: callers return `r < 0 ? r : 0` on non-zero. */
+int pc_vc_begin_run(pc_vframe_t *f, pc_fb_t *fb, const pc_model_t *m, const pc_view_state_t *st, const char *title);
 /* The message drawn instead of a chart when `what` has not arrived; returns 0. */
 int pc_vc_nothing_yet(pc_vframe_t *f, const char *what);
 /* The summary page's start: pc_vc_begin titled "Summary" with the run text, "Waiting for data"
@@ -150,6 +157,31 @@ void pc_vc_rate_plot(pc_vframe_t *f, pc_plot_t *p, double xhi, double ylo, doubl
                      const char *y_title);
 int pc_vc_windows_curve(pc_chart_t *c, const pc_plot_t *p, const pc_series_t *s, double cursor, double origin,
                         double ylo, size_t shown, uint32_t color, pc_pointf_t *last);
+
+/* ---- metric samples ---- */
+
+#define PC_VC_MAX_SAMPLE_PTS 1024 /* points of one metric curve after decimation */
+
+/* How many of s's samples have t <= cursor (cursor < 0: all of them): a prefix, since a
+ * series' samples arrive in time order. */
+size_t pc_vc_samples_upto(const pc_series_t *s, double cursor);
+/* The last sample of metric series `name` at or before t (t < 0: the last); NAN when none. */
+double pc_vc_sample_at(const pc_model_t *m, const char *name, double t);
+/* Draws samples [i0, i1) of s as a polyline into p's clip (decimated to PC_VC_MAX_SAMPLE_PTS,
+ * each point the mean of its stride of samples; a single point as a dot). Returns the points
+ * drawn. */
+int pc_vc_samples_curve(pc_chart_t *c, const pc_plot_t *p, const pc_series_t *s, size_t i0, size_t i1,
+                        uint32_t color, float width);
+
+/* ---- text ---- */
+
+/* Draws utf8 word-wrapped to w pixels from (x, y) (top of the first line), line_h pixels per
+ * line, at most max_lines lines (the last one ends in "…" when text is left). Returns the y
+ * below the last line drawn; draws nothing (returns y) without a font. */
+int pc_vc_wrap_text(pc_chart_t *c, int x, int y, int w, float size, uint32_t color, const char *utf8, int max_lines,
+                    int line_h);
+/* The number of lines pc_vc_wrap_text would draw for utf8 at most max_lines (0 without a font). */
+int pc_vc_wrap_lines(pc_chart_t *c, int w, float size, const char *utf8, int max_lines);
 
 /* ---- summary pages ---- */
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /* test_browser.js — the page in headless Chromium (Debian's, driven by playwright-core).
  *
- *   node test_browser.js --case live|static|token|orderbook|volume --perfcast BIN --www DIR --fixture FILE --out DIR
+ *   node test_browser.js --case live|static|token|orderbook|volume|dashboard --perfcast BIN --www DIR --fixture FILE --out DIR
  *
  * live    `perfcast agent` on a free loopback port with a temp record dir: the page starts
  *         ringbuf by itself on a fresh agent, Stop works, a quick run started from the form
@@ -20,6 +20,12 @@
  * volume  agent: a quick (paced) volume run started from its card draws meshes while it is
  *         live; after the run the volume view's orbit camera turns (drag), zooms (wheel) and
  *         resets (double click) the picture without moving the time cursor.
+ *
+ * dashboard  static page: a fractal result (--fixture) opened from disk draws the dashboard;
+ *         the wheel over its timeline zooms, a drag pans, a double click restores the frame (the
+ *         cursor never moves); a crafted tracker file with a metric in regression shows the
+ *         alert banner (above the canvas and on the dashboard) from the alert's time on, and a
+ *         file without one shows none.
  *
  * Screenshots land in --out: look at them, what the user sees is part of the test. Every
  * process started here is killed on the way out. Prints "N passed, N failed". */
@@ -240,6 +246,17 @@ async function canvasHash(page) {
     for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619) >>> 0;
     return { hash: h.toString(16), cursor: Number(c.dataset.cursor), view: c.dataset.view, frames: d.length };
   });
+}
+
+/* Waits until the canvas' pixels hash to `want` (canvasHash), else fails with `what`. */
+async function waitForHash(page, want, what) {
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    const h = await canvasHash(page);
+    if (h.hash === want) return h;
+    check(Date.now() < deadline, `${what}: ${want} (the canvas shows ${h.hash})`);
+    await page.waitForTimeout(30);
+  }
 }
 
 async function transportState(page) {
@@ -935,15 +952,7 @@ async function caseVolume() {
     console.log(`     wheel: ${orbited.hash} -> ${zoomed.hash} (${zm.mesh} mesh pixels)`);
 
     await page.mouse.dblclick(cx, cy);
-    await page.waitForFunction((want) => {
-      const c = document.getElementById('view');
-      const d = new Uint32Array(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.buffer);
-      let h = 0x811c9dc5;
-      for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619) >>> 0;
-      return h.toString(16) === want;
-    }, first.hash, { timeout: 10000 }).catch(async () => {
-      throw new Error(`a double click did not return to the first frame ${first.hash} (shows ${(await canvasHash(page)).hash})`);
-    });
+    await waitForHash(page, first.hash, 'a double click did not return to the first frame');
     check(await cursorOf(page) === Number(first.cursor), 'the double click moved the time cursor');
     console.log(`     double click: back to ${first.hash}`);
   });
@@ -953,9 +962,137 @@ async function caseVolume() {
   });
 }
 
+/* ---------------------------------------------------------------- dashboard */
+
+const { record: jsonRecord, fileHeader } = require('../wasm/pcast_file.js');
+
+/* A tracker result file (format 1.1) with 30 frames of render_ms and fps, a baseline at 0.5 s
+ * and, when `alert`, render_ms entering regression at 2.0 s. */
+function craftedTrackerFile(file, alert) {
+  const head = fileHeader(1, 1);
+  const recs = [jsonRecord(1, { suite: 'tracker', run_id: alert ? 'crafted-alert' : 'crafted-calm',
+    views: ['dashboard', 'system'],
+    system: { cpu: { logical_cores: 2, model: 'Test CPU' }, gpu: null, gpu_reason: 'none in this test' } })];
+  for (let i = 0; i < 30; i++) {
+    const ms = 10 + (i % 3) * 0.2 + (alert && i >= 19 ? 4 : 0);
+    recs.push(jsonRecord(9, { t: 0.1 * (i + 1), values: { render_ms: ms, fps: 1000 / ms } }));
+    if (i === 4) recs.push(jsonRecord(14, { t: 0.5, threshold: 0.2, values: { render_ms: 10, fps: 100 },
+      lower_is_better: { render_ms: true, fps: false } }));
+  }
+  if (alert) recs.push(jsonRecord(13, { t: 2.0, metric: 'render_ms', baseline: 10, current: 14.2, change: 0.42,
+    threshold: 0.2, lower_is_better: true, active: true }));
+  recs.push(jsonRecord(6, { t: 3.1, status: 'ok' }));
+  fs.writeFileSync(file, Buffer.concat([head].concat(recs)));
+}
+
+/* Waits for the canvas to show view `view` with pixels other than `hash`; returns the new hash. */
+async function nextHash(page, view, hash, what) {
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    const h = await canvasHash(page);
+    if (h.view === view && h.hash !== hash) return h;
+    check(Date.now() < deadline, `${what}: the ${view} view did not change (still ${hash})`);
+    await page.waitForTimeout(30);
+  }
+}
+
+/* Pixels near the theme's red #ff5c7a in the top `frac` of the canvas (the alert banner). */
+async function redPixelsTop(page, frac) {
+  return page.evaluate((f) => {
+    const c = document.getElementById('view');
+    const h = Math.round(c.height * f);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, h).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4)
+      if (Math.abs(d[i] - 0xff) < 12 && Math.abs(d[i + 1] - 0x5c) < 12 && Math.abs(d[i + 2] - 0x7a) < 12) n++;
+    return n;
+  }, frac);
+}
+
+async function caseDashboard() {
+  check(args.fixture && fs.existsSync(args.fixture), 'missing --fixture file (a fractal result) ' + args.fixture);
+  const srv = await startStatic(args.www);
+  const browser = await launch();
+  const page = await openPage(browser, srv.url);
+
+  await step('dashboard_page_should_draw_the_dashboard_of_a_fractal_result', async () => {
+    await page.setInputFiles('#file-input', args.fixture);
+    await page.waitForFunction(() => document.getElementById('hint').hidden, null, { timeout: 15000 });
+    const views = await page.$$eval('#tabs .tab', (bs) => bs.map((b) => b.dataset.view));
+    check(views.includes('dashboard'), 'no dashboard tab among ' + views.join(', '));
+    await showView(page, 'dashboard');
+    await page.waitForTimeout(50);
+    const st = await canvasStats(page);
+    checkChart(st, 'dashboard');
+    check(st.colours > 40, `only ${st.colours} colours: the panels are not drawn`);
+    await page.screenshot({ path: path.join(args.out, 'dashboard.png') });
+    console.log(`     dashboard: ${st.w}x${st.h} px (${st.cssW}x${st.cssH} CSS), ${st.nonBg} non-background`);
+  });
+
+  await step('dashboard_page_should_zoom_pan_and_reset_the_timeline_with_the_pointer', async () => {
+    const first = await canvasHash(page);
+    check(first.view === 'dashboard', 'canvas shows ' + first.view);
+    const box = await page.locator('#view').boundingBox();
+    check(box && box.width > 600, 'canvas not laid out: ' + JSON.stringify(box));
+    /* the timeline's plot: the upper right panel in both the 3- and the 2-column layout */
+    const x = box.x + box.width * 0.78, y = box.y + box.height * 0.3;
+    await page.mouse.move(x, y);
+    await page.mouse.wheel(0, -400);
+    const zoomed = await nextHash(page, 'dashboard', first.hash, 'wheel');
+    check(zoomed.cursor === first.cursor, `the wheel moved the cursor from ${first.cursor} to ${zoomed.cursor}`);
+    await page.screenshot({ path: path.join(args.out, 'dashboard-zoomed.png') });
+    await page.mouse.down();
+    for (let i = 1; i <= 6; i++) await page.mouse.move(x + i * 15, y);
+    await page.mouse.up();
+    const panned = await nextHash(page, 'dashboard', zoomed.hash, 'drag');
+    check(panned.cursor === first.cursor, 'the drag moved the cursor');
+    console.log(`     wheel: ${first.hash} -> ${zoomed.hash}, drag: -> ${panned.hash}`);
+    await page.mouse.dblclick(x, y);
+    await waitForHash(page, first.hash, 'a double click did not bring back the first frame');
+  });
+
+  await step('dashboard_page_should_show_the_regression_alert_banner', async () => {
+    const file = path.join(args.out, 'crafted-alert.pcast');
+    craftedTrackerFile(file, true);
+    await page.setInputFiles('#file-input', file);
+    await page.waitForFunction(() => /crafted-alert/.test(document.getElementById('run-info').textContent), null, { timeout: 10000 })
+      .catch(() => {}); /* the run info may name the file instead */
+    await showView(page, 'dashboard');
+    await page.waitForSelector('#alert:not([hidden])', { timeout: 10000 });
+    const text = await page.textContent('#alert-text');
+    check(/render_ms 42% worse than baseline/.test(text), 'alert text: ' + text);
+    const red = await redPixelsTop(page, 0.16);
+    const st = await canvasStats(page);
+    check(red > st.total * 0.01, `no red banner on the dashboard (${red} red pixels at the top)`);
+    await page.screenshot({ path: path.join(args.out, 'dashboard-alert.png') });
+    /* before the alert's time the banner goes away */
+    await page.focus('#scrub');
+    await page.keyboard.press('Home');
+    await page.waitForSelector('#alert[hidden]', { state: 'attached', timeout: 10000 });
+    check(await redPixelsTop(page, 0.16) < red / 4, 'the dashboard still shows the banner at t = 0');
+    await page.keyboard.press('End');
+    await page.waitForSelector('#alert:not([hidden])', { timeout: 10000 });
+  });
+
+  await step('dashboard_page_should_show_no_alert_for_a_file_without_regressions', async () => {
+    const file = path.join(args.out, 'crafted-calm.pcast');
+    craftedTrackerFile(file, false);
+    await page.setInputFiles('#file-input', file);
+    await page.waitForSelector('#alert[hidden]', { state: 'attached', timeout: 10000 });
+    await showView(page, 'dashboard');
+    await page.waitForTimeout(50);
+    check(await page.isHidden('#alert'), 'an alert is shown: ' + await page.textContent('#alert-text'));
+    check(await redPixelsTop(page, 0.16) < 200, 'a red banner on the dashboard of a calm run');
+  });
+
+  await step('dashboard_page_should_raise_no_uncaught_errors', async () => {
+    check(page.pageErrors.length === 0, 'page errors: ' + page.pageErrors.join('; '));
+  });
+}
+
 async function main() {
   const cases = { static: caseStatic, live: caseLive, token: caseToken, orderbook: caseOrderbook,
-    volume: caseVolume };
+    volume: caseVolume, dashboard: caseDashboard };
   const fn = cases[args.case];
   check(fn, 'unknown --case ' + args.case);
   await fn();

@@ -56,20 +56,7 @@ function check(cond, msg) {
 }
 
 /* ---- a minimal PNG writer (node's zlib), for looking at mismatches ---- */
-const crcTable = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = crcTable[(c ^ b) & 255] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+const { crc32 } = require('./pcast_file.js');
 function pngChunk(type, data) {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(data.length);
@@ -122,9 +109,9 @@ function distinctColours(px, cap = 64) {
 }
 
 /* Renders view `name` natively with `perfcast render FILE --view NAME --at T` as raw RGBA. */
-function nativeRender(file, name, s, at, out) {
+function nativeRender(file, name, s, at, out, extra = []) {
   const argv = ['render', file, '--view', name, '--width', String(s.w), '--height', String(s.h),
-    '--scale', String(s.scale), '-o', out];
+    '--scale', String(s.scale), '-o', out].concat(extra);
   if (at >= 0) argv.push('--at', String(at)); /* String(): the shortest text that reads back as the same double */
   try {
     execFileSync(args.perfcast, argv, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60000 });
@@ -284,6 +271,56 @@ async function main() {
       check(distinctColours(b) >= 3, 'orbited frame is blank');
       check(Buffer.compare(Buffer.from(a), Buffer.from(b)) !== 0, 'the camera did not change the frame');
       check(Buffer.compare(Buffer.from(a), Buffer.from(c)) === 0, 'the default camera was not restored');
+    });
+  }
+
+  if (views.some((v) => v.name === 'dashboard')) {
+    /* pointer input as the page forwards it (device pixels of the last frame): the wheel over
+     * the timeline zooms, a drag pans, a click on a card selects its metric, and the frame
+     * then equals `perfcast render --window T0:T1 --select N`; a double click and a click on
+     * the first card bring back the first frame. Positions: the wide layout (>= 1000 CSS px)
+     * has the timeline's plot in the upper right, the metric cards in the upper left. */
+    await test('dashboard_input_should_zoom_pan_select_and_match_native', () => {
+      const s = { w: 1280, h: 720, scale: 1 };
+      const first = Uint8Array.from(viewer.render('dashboard', s.w, s.h, s.scale, -1));
+      const x = Math.round(s.w * 0.8), y = Math.round(s.h * 0.33);
+      check(viewer.input(4, x, y, -300), 'a wheel over the timeline changed nothing');
+      const z = viewer.viewState();
+      check(z.win_t1 > z.win_t0, 'no window after the wheel: ' + JSON.stringify(z));
+      check(!viewer.input(2, x + 50, y, 0), 'a move without a press changed the view');
+      check(!viewer.input(1, x, y, 0), 'a press alone changed the view');
+      check(viewer.input(2, x + 50, y, 0), 'a drag did not pan');
+      viewer.input(3, x + 50, y, 0);
+      const p = viewer.viewState();
+      check(p.win_t0 < z.win_t0 && p.win_t1 < z.win_t1, `a drag to the right did not move the window earlier: ${JSON.stringify(z)} -> ${JSON.stringify(p)}`);
+      const cx = Math.round(s.w * 0.23), cy = Math.round(s.h * 0.25);
+      viewer.input(1, cx, cy, 0);
+      check(viewer.input(3, cx, cy, 0), 'a click on the second metric card selected nothing');
+      const st = viewer.viewState();
+      check(st.select === 1, 'selected ' + st.select);
+      const wasmPx = Uint8Array.from(viewer.render('dashboard', s.w, s.h, s.scale, -1));
+      const tag = 'dashboard-zoomed';
+      const nat = nativeRender(args.fixture, 'dashboard', s, -1, path.join(args.out, tag + '.rgba'),
+        ['--window', `${st.win_t0}:${st.win_t1}`, '--select', String(st.select)]);
+      const c = comparePixels(wasmPx, nat, s.w, s.h);
+      writePng(path.join(args.out, tag + '.png'), wasmPx, s.w, s.h);
+      if (c.diff) {
+        writePng(path.join(args.out, tag + '-native.png'), new Uint8Array(nat), s.w, s.h);
+        writePng(path.join(args.out, tag + '-diff.png'), c.img, s.w, s.h);
+        throw new Error(`${c.diff} pixels differ from perfcast render --window ${st.win_t0}:${st.win_t1} --select ${st.select}`);
+      }
+      check(Buffer.compare(Buffer.from(first), Buffer.from(wasmPx)) !== 0, 'zoom and select did not change the frame');
+      check(viewer.input(5, x, y, 0), 'a double click on the timeline did not reset it');
+      viewer.input(1, Math.round(s.w * 0.08), cy, 0);
+      check(viewer.input(3, Math.round(s.w * 0.08), cy, 0), 'a click on the first card selected nothing');
+      const back = Uint8Array.from(viewer.render('dashboard', s.w, s.h, s.scale, -1));
+      check(Buffer.compare(Buffer.from(first), Buffer.from(back)) === 0, 'reset and first card: not the first frame');
+    });
+    await test('alerts_text_should_match_the_alert_records', () => {
+      const t = viewer.alertsText(-1);
+      check(typeof t === 'string', 'no text');
+      check(viewer.alertsText(0) === '', 'an alert at t = 0: ' + viewer.alertsText(0));
+      if (t) check(/worse than baseline/.test(t), 'unclear alert text: ' + t);
     });
   }
 

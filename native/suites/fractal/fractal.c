@@ -472,7 +472,7 @@ static const char *const fractal_summary_keys[] = {
     "timer_pair_ns", NULL,
 };
 
-static const char *const fractal_views[] = {"fractal", "summary", "system", NULL};
+static const char *const fractal_views[] = {"fractal", "dashboard", "summary", "system", NULL};
 
 static const pc_series_def_t fractal_series[] = {
     {"render_ms", "render time", "ms"}, {"fps", "frames per second", "fps"},
