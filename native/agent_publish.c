@@ -50,23 +50,10 @@ pc_pubrun_t *pc_pubrun_create(const char *record_dir, const cJSON *publish, pc_r
     return r;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n) {
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return errno;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Appends whole, validated records to the file and the log. */
 static void take(pc_pubrun_t *r, const uint8_t *bytes, size_t n) {
     if (!n) return;
-    if (!r->io_errno) r->io_errno = write_all(r->fd, bytes, n);
+    if (!r->io_errno) r->io_errno = pc_write_all(r->fd, bytes, n);
     pc_runlog_append(r->log, bytes, n); /* PC_ELIMIT past its cap: the log says truncated, the file goes on */
     r->bytes += n;
 }
@@ -106,7 +93,7 @@ static int start_run(pc_pubrun_t *r, pc_errbuf_t *err) {
     }
     uint8_t fh[PC_FILE_HEADER_SIZE];
     pc_file_header_write(fh);
-    r->io_errno = write_all(r->fd, fh, sizeof fh);
+    r->io_errno = pc_write_all(r->fd, fh, sizeof fh);
     r->log = pc_runlog_create(r->run_id, r->model->suite);
     cJSON *info = cJSON_CreateObject();
     const cJSON *params = cJSON_GetObjectItemCaseSensitive(r->model->header, "params");

@@ -68,3 +68,17 @@ int pc_www_dir(char *buf, size_t cap) {
 int pc_run_path(char *buf, size_t cap, const char *dir, const char *run_id) {
     return fits(snprintf(buf, cap, "%s/%s.pcast", dir, run_id), cap);
 }
+
+int pc_write_all(int fd, const void *p, size_t n) {
+    const char *b = p;
+    while (n) {
+        ssize_t w = write(fd, b, n);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return errno;
+        }
+        b += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}

@@ -1,4 +1,4 @@
-/* paths.h — where perfcast keeps things on the host. */
+/* paths.h — where perfcast keeps things on the host, and writing them whole. */
 #ifndef PC_PATHS_H
 #define PC_PATHS_H
 
@@ -16,5 +16,7 @@ int pc_mkdirs(const char *dir);
 int pc_www_dir(char *buf, size_t cap);
 /* Result file path for a run: DIR/RUN_ID.pcast. 0 or PC_ELIMIT. */
 int pc_run_path(char *buf, size_t cap, const char *dir, const char *run_id);
+/* Writes all n bytes to fd, retrying short writes and EINTR: 0, or the errno that stopped it. */
+int pc_write_all(int fd, const void *p, size_t n);
 
 #endif

@@ -164,19 +164,6 @@ double pc_run_param_double(const pc_run_t *run, const char *name) {
 
 /* ---- recorder thread ---- */
 
-static int write_all(int fd, const uint8_t *p, size_t n) {
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return errno;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 static void report_progress(pc_run_t *run, const recbuf_t *rb) {
     pc_record_t rec;
     size_t used;
@@ -192,7 +179,7 @@ static void report_progress(pc_run_t *run, const recbuf_t *rb) {
 /* Writes whole records to the file and the run log (recorder thread). */
 static void flush(pc_run_t *run, const uint8_t *bytes, size_t n) {
     if (!n) return;
-    if (!run->io_error) run->io_error = write_all(run->fd, bytes, n);
+    if (!run->io_error) run->io_error = pc_write_all(run->fd, bytes, n);
     if (run->log) pc_runlog_append(run->log, bytes, n);
 }
 
@@ -373,8 +360,8 @@ int pc_run_start(const pc_suite_t *suite, cJSON *params, int quick, const pc_run
     }
     uint8_t fh[PC_FILE_HEADER_SIZE];
     pc_file_header_write(fh);
-    int e = write_all(run->fd, fh, sizeof fh);
-    if (!e) e = write_all(run->fd, rb->bytes, rb->len);
+    int e = pc_write_all(run->fd, fh, sizeof fh);
+    if (!e) e = pc_write_all(run->fd, rb->bytes, rb->len);
     if (e) {
         free(rb);
         run->params = NULL;

@@ -16,14 +16,11 @@ import http.client
 import json
 import math
 import os
-import queue
 import shutil
-import signal
 import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import traceback
 import zlib
@@ -32,66 +29,21 @@ from datetime import datetime, timezone
 import websockets
 from prometheus_client.parser import text_string_to_metric_families
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_agent as ta  # noqa: E402  (the agent process wrapper, shared with the other e2e tests)
+from test_agent import TestFailure, check  # noqa: E402
+
 PERFCAST = None
 STEP_TIMEOUT = 60.0
 SUITE = "backtest"  # quick run in well under a second; emits metric and hist records
 
 
-class TestFailure(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise TestFailure(what)
-
-
-class Agent:
-    def __init__(self, args, tmp, replay=None):
-        self.tmp = tmp
-        cmd = ([PERFCAST, "replay", replay, "--speed", "0", "--listen", "127.0.0.1:0"] if replay else
-               [PERFCAST, "agent", "--listen", "127.0.0.1:0", "--record-dir", os.path.join(tmp, "runs")])
-        self.p = subprocess.Popen(cmd + args,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                  env={k: v for k, v in os.environ.items() if k != "PERFCAST_TOKEN"})
-        self.lines = queue.Queue()
-        self.err = []
-        threading.Thread(target=self._pump, args=(self.p.stdout, True), daemon=True).start()
-        threading.Thread(target=self._pump, args=(self.p.stderr, False), daemon=True).start()
-        self.port = None
-        deadline = time.time() + STEP_TIMEOUT
-        while time.time() < deadline and self.port is None:
-            try:
-                line = self.lines.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            if line is None:
-                break
-            for w in line.split():
-                if w.startswith("http://"):
-                    self.port = int(w.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[1])
-        if self.port is None:
-            self.stop()
-            raise TestFailure(f"agent did not print its URL; stderr: {''.join(self.err)}")
-
-    def _pump(self, stream, q):
-        for line in stream:
-            if q:
-                self.lines.put(line)
-            else:
-                self.err.append(line)
-        if q:
-            self.lines.put(None)
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.send_signal(signal.SIGTERM)
-            try:
-                self.p.wait(STEP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
-        return self.p.returncode
+def Agent(args, tmp, replay=None):
+    """An agent (or a replay of `replay`, as fast as possible) on a free loopback port, with no
+    token from the environment: test_agent.Proc, whose .port, .stop() and .p the tests use."""
+    cmd = (["replay", replay, "--speed", "0", "--listen", "127.0.0.1:0"] if replay else
+           ["agent", "--listen", "127.0.0.1:0", "--record-dir", os.path.join(tmp, "runs")])
+    return ta.Proc(cmd + args, env={"PERFCAST_TOKEN": ""})
 
 
 def get(port, path, headers=None, method="GET", body=None, conn=None):
@@ -441,7 +393,7 @@ def main():
     ap.add_argument("--perfcast", required=True)
     ap.add_argument("--test", required=True, choices=sorted(TESTS))
     args = ap.parse_args()
-    PERFCAST = os.path.abspath(args.perfcast)
+    PERFCAST = ta.PERFCAST = os.path.abspath(args.perfcast)
     tmp = tempfile.mkdtemp(prefix="pc_rest_")
     try:
         TESTS[args.test](tmp)

@@ -1,5 +1,6 @@
 #include "pc_test.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int pc_test_failed_now;
@@ -26,4 +27,16 @@ void pc_test_run(const char *name, void (*fn)(void)) {
 int pc_test_done(void) {
     printf("%d passed, %d failed\n", n_run - n_failed, n_failed);
     return n_failed ? 1 : (n_run ? 0 : 1);
+}
+
+unsigned char *pc_test_slurp(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *b = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    *len = b ? fread(b, 1, (size_t)n, f) : 0;
+    fclose(f);
+    return b;
 }

@@ -9,6 +9,7 @@
 #define PC_TEST_H
 
 #include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,9 @@ void pc_test_fail(const char *file, int line, const char *what);
 void pc_test_run(const char *name, void (*fn)(void));
 void pc_test_filter(int argc, char **argv);
 int pc_test_done(void);
+/* Reads a whole file into a malloc'ed buffer the caller frees (*len its size); NULL when it
+ * cannot be read. */
+unsigned char *pc_test_slurp(const char *path, size_t *len);
 
 #define PC_CHECK(cond) \
     do { if (!(cond)) { pc_test_fail(__FILE__, __LINE__, #cond); return; } } while (0)

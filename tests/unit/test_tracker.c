@@ -23,19 +23,6 @@ static void spin(volatile int n) {
     while (n-- > 0) {}
 }
 
-/* Reads a whole file; caller frees. */
-static uint8_t *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc((size_t)n + 1);
-    *len = b ? fread(b, 1, (size_t)n, f) : 0;
-    fclose(f);
-    return b;
-}
-
 static void tracker_should_nest_timers_and_record_parents(void) {
     PC_CHECK(pc_tracker_init(NULL) == 0);
     PC_CHECK(pc_tracker_init(NULL) == PC_ESTATE);
@@ -106,7 +93,7 @@ static void tracker_should_count_every_pair_from_many_threads(void) {
 
     /* the file: hist deltas add up to every pair; the last calls record has the edge */
     size_t len;
-    uint8_t *buf = slurp(cfg.path, &len);
+    uint8_t *buf = pc_test_slurp(cfg.path, &len);
     PC_CHECK(buf != NULL);
     pc_model_t *m = pc_model_create();
     pc_errbuf_t err = {0};
@@ -238,7 +225,7 @@ static void tracker_should_write_baseline_alert_and_resource_records(void) {
     usleep(30000); /* a few resource samples */
     pc_tracker_shutdown();
     size_t len = 0;
-    uint8_t *buf = slurp(path, &len);
+    uint8_t *buf = pc_test_slurp(path, &len);
     PC_CHECK(buf != NULL);
     pc_model_t *m = pc_model_create();
     pc_errbuf_t err = {{0}};

@@ -46,22 +46,10 @@ static void remove_dir(void) {
     rmdir(tmp_dir);
 }
 
-static uint8_t *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc((size_t)n + 1);
-    *len = b ? fread(b, 1, (size_t)n, f) : 0;
-    fclose(f);
-    return b;
-}
-
 /* 1 when path is a whole run that the viewer's reader loads, finished with `status`. */
 static int loads_finished(const char *path, const char *status) {
     size_t len = 0;
-    uint8_t *b = slurp(path, &len);
+    uint8_t *b = pc_test_slurp(path, &len);
     pc_model_t *m = pc_model_create();
     pc_load_info_t info;
     pc_errbuf_t err = {{0}};
@@ -253,7 +241,7 @@ static uint8_t *tracker_stream(size_t *len) {
     }
     pc_tracker_shutdown();
     size_t n = 0;
-    uint8_t *b = slurp(in_dir("src.pcast"), &n);
+    uint8_t *b = pc_test_slurp(in_dir("src.pcast"), &n);
     if (!b || n <= PC_FILE_HEADER_SIZE) {
         free(b);
         return NULL;
@@ -310,7 +298,7 @@ static void pubrun_should_record_a_stream_as_the_file_it_came_from(void) {
     PC_CHECK_EQ_U64(pc_runlog_size(log), len);
     const char *path = pc_pubrun_path(r);
     size_t flen = 0;
-    uint8_t *f = slurp(path, &flen);
+    uint8_t *f = pc_test_slurp(path, &flen);
     PC_CHECK(f && flen == len + PC_FILE_HEADER_SIZE);
     PC_CHECK(memcmp(f + PC_FILE_HEADER_SIZE, s, len) == 0);
     PC_CHECK(strstr(path, pc_pubrun_id(r)) != NULL);
@@ -450,7 +438,7 @@ static void pubrun_should_end_incomplete_when_the_publisher_goes_away(void) {
     PC_CHECK_EQ_STR(status, "incomplete");
     PC_CHECK(loads_finished(path, "incomplete"));
     size_t flen = 0;
-    uint8_t *f = slurp(path, &flen);
+    uint8_t *f = pc_test_slurp(path, &flen);
     PC_CHECK(f && flen == PC_FILE_HEADER_SIZE + pc_runlog_size(log)); /* the log and the file agree */
     free(f);
     pc_runlog_unref(log);
