@@ -1090,9 +1090,58 @@ async function caseDashboard() {
   });
 }
 
+/* A program instrumented with the tracker (tests/e2e/stream_probe.c) streams to the agent
+ * (PERFCAST_AGENT): the page shows it as the agent's live run and draws it on the dashboard
+ * while it goes, as it would a run it started itself. */
+async function casePublish() {
+  check(args.program && fs.existsSync(args.program), 'missing --program (the stream_probe binary)');
+  const agent = await startAgent([]);
+  const browser = await launch();
+  const page = await openPage(browser, agent.url + '?autostart=0');
+
+  await step('publish_page_should_draw_a_streaming_program_live_on_the_dashboard', async () => {
+    await page.waitForSelector('#conn[data-state="connected"]', { timeout: 15000 });
+    const out = path.join(args.out, 'published.pcast');
+    const child = spawn(args.program, [out, '3'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: Object.assign({}, process.env, { PERFCAST_AGENT: `ws://127.0.0.1:${agent.port}/`, PERFCAST_TOKEN: '' }),
+    });
+    let said = '', exited = null;
+    child.stdout.on('data', (d) => { said += d; });
+    child.stderr.on('data', (d) => { said += d; });
+    child.on('exit', (code) => { exited = code; });
+    onCleanup(() => { if (exited === null) child.kill('SIGKILL'); });
+
+    await waitRunStatus(page, ['running'], 15000);
+    check((await text(page, '#run-info')).includes('tracker'), 'run info: ' + await text(page, '#run-info'));
+    await page.waitForSelector('#tabs .tab[data-view="dashboard"]', { timeout: 10000 });
+    await showView(page, 'dashboard');
+    const first = await canvasHash(page);
+    const later = await nextHash(page, 'dashboard', first.hash, 'records arriving from the program');
+    check(await page.getAttribute('#run-status', 'data-status') === 'running' || exited !== null,
+          'the dashboard changed only after the run ended');
+    await page.screenshot({ path: path.join(args.out, 'publish-live.png') });
+    const end = await waitRunStatus(page, ['ok', 'stopped', 'error', 'incomplete', 'disconnected'], 30000);
+    check(end === 'ok', 'the published run ended "' + end + '": ' + await text(page, '#banner-text'));
+    for (let i = 0; i < 100 && exited === null; i++) await sleep(100);
+    check(exited === 0, `the program exited ${exited}: ${said}`);
+    check(/stream: done\b/.test(said), 'the program\'s stream did not finish: ' + said);
+    const st = await canvasStats(page);
+    checkChart(st, 'the dashboard of the published run');
+    check(st.colours > 40, `only ${st.colours} colours: the panels are not drawn`);
+    const files = fs.readdirSync(agent.recordDir).filter((f) => f.endsWith('.pcast'));
+    check(files.length === 1, 'the agent saved ' + files.length + ' result files');
+    console.log(`     live frames ${first.hash} -> ${later.hash}; ${said.trim()}`);
+  });
+
+  await step('publish_page_should_raise_no_uncaught_errors', async () => {
+    check(page.pageErrors.length === 0, 'page errors: ' + page.pageErrors.join('; '));
+  });
+}
+
 async function main() {
   const cases = { static: caseStatic, live: caseLive, token: caseToken, orderbook: caseOrderbook,
-    volume: caseVolume, dashboard: caseDashboard };
+    volume: caseVolume, dashboard: caseDashboard, publish: casePublish };
   const fn = cases[args.case];
   check(fn, 'unknown --case ' + args.case);
   await fn();
