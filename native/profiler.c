@@ -48,6 +48,7 @@ const char *pc_prof_name(const pc_prof_t *p, int id) {
 }
 
 void pc_prof_reset(pc_prof_t *p) {
+    p->pend_comp = p->pend_tick = NULL;
     pc_chist_reset(p->tick);
     for (int i = 0; i < p->n_comp; i++) pc_chist_reset(p->comp[i]);
 }

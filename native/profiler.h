@@ -19,14 +19,20 @@
  *     pc_prof_stats_t st;  pc_prof_stats(p, PC_PROF_TICK, &st);   // st.p99_ns ...
  *     pc_prof_destroy(p);
  *
- * Cost. Each begin/end reads the calibrated cycle counter (native/tsc.h: rdtsc, ~11 ns back
- * to back here but nearly free when it overlaps real work) and each end adds one histogram
- * update (an index from a count-leading-zeros, five plain stores; no lock, no allocation, no
- * system call). Stages that follow each other can share their boundary: pc_prof_lap() ends
- * the stage that began at the previous stamp with ONE read, and pc_prof_tick_end_lap() ends
- * the last stage and the tick with one read, so a tick of k stages costs k + 1 reads instead
- * of 2k + 2. The backtest suite uses that style and measures what it costs: the same ticks
- * through the same engine with and without the profiler, in one run.
+ * Cost. Each begin/end reads the calibrated cycle counter (native/tsc.h: rdtsc, which here
+ * needs ~9 ns between two reads and is nearly free once other work fills them:
+ * tests/bench/bench_clock.c) and each end adds one histogram update (an index from a
+ * count-leading-zeros, five plain stores; no lock, no allocation, no system call). Stages
+ * that follow each other can share their boundary: pc_prof_lap() ends the stage that began
+ * at the previous stamp with ONE read, and pc_prof_tick_end_lap() ends the last stage and the
+ * tick with one read, so a tick of k stages costs k + 1 reads instead of 2k + 2. These chained
+ * functions also record one step late: a duration waits in the profiler and goes into its
+ * histogram right after the NEXT read is issued, where the update fills the counter's gap
+ * instead of adding to it (an empty 4-stage tick: 57 ns recording at once, 36 ns late, the
+ * cost of the four reads alone). So after a chained loop call pc_prof_flush() before reading
+ * the statistics (pc_prof_tick_begin also flushes). The backtest suite uses that style and
+ * measures what it costs: the same ticks through the same engine with and without the
+ * profiler, in one run.
  *
  * Threads. One profiler per measuring thread: only that thread may call the tick/component
  * functions. Any other thread may read the histograms while they are written
@@ -55,6 +61,8 @@ typedef struct pc_prof {
     uint64_t start[PC_PROF_MAX_COMPONENTS];     /* pc_prof_begin stamps, per component */
     pc_chist_t *tick;                           /* tick durations, ns */
     pc_chist_t *comp[PC_PROF_MAX_COMPONENTS];   /* component durations, ns */
+    pc_chist_t *pend_comp, *pend_tick;          /* durations the chained functions left to record */
+    uint64_t pend_comp_ticks, pend_tick_ticks;  /* (NULL: none) */
     int n_comp;
     char names[PC_PROF_MAX_COMPONENTS][PC_PROF_NAME_MAX];
 } pc_prof_t;
@@ -93,8 +101,19 @@ void pc_prof_reset(pc_prof_t *p);
 /* Records one duration in ticks of the cycle counter into h, in nanoseconds. */
 static inline void pc_prof_record_(pc_chist_t *h, uint64_t ticks) { pc_chist_record(h, pc_tsc_to_ns(ticks)); }
 
-/* Starts a tick (also the point the first pc_prof_lap measures from). */
-static inline void pc_prof_tick_begin(pc_prof_t *p) { p->tick_start = p->mark = pc_tsc_now(); }
+/* Records the durations the chained functions left waiting; call it once a chained loop
+ * stopped, before reading the statistics. */
+static inline void pc_prof_flush(pc_prof_t *p) {
+    if (p->pend_comp) pc_prof_record_(p->pend_comp, p->pend_comp_ticks);
+    if (p->pend_tick) pc_prof_record_(p->pend_tick, p->pend_tick_ticks);
+    p->pend_comp = p->pend_tick = NULL;
+}
+
+/* Starts a tick (also the point the first pc_prof_lap measures from); flushes first. */
+static inline void pc_prof_tick_begin(pc_prof_t *p) {
+    pc_prof_flush(p);
+    p->tick_start = p->mark = pc_tsc_now();
+}
 
 /* Ends the tick: records its duration since pc_prof_tick_begin. */
 static inline void pc_prof_tick_end(pc_prof_t *p) {
@@ -114,36 +133,42 @@ static inline void pc_prof_end(pc_prof_t *p, int id) {
 }
 
 /* Ends component id that began at the previous stamp (the tick's begin, or the previous
- * lap/end): one counter read for back-to-back stages. */
+ * lap/end): one counter read for back-to-back stages. Chained: recorded one step late. */
 static inline void pc_prof_lap(pc_prof_t *p, int id) {
     uint64_t now = pc_tsc_now();
-    pc_prof_record_(p->comp[id], now - p->mark);
+    pc_prof_flush(p); /* the previous step's durations, while this read completes */
+    p->pend_comp = p->comp[id];
+    p->pend_comp_ticks = now - p->mark;
     p->mark = now;
 }
 
-/* pc_prof_lap(p, id) and pc_prof_tick_end(p) with one counter read. */
+/* pc_prof_lap(p, id) and pc_prof_tick_end(p) with one counter read. Chained. */
 static inline void pc_prof_tick_end_lap(pc_prof_t *p, int id) {
     uint64_t now = pc_tsc_now();
-    pc_prof_record_(p->comp[id], now - p->mark);
-    pc_prof_record_(p->tick, now - p->tick_start);
+    pc_prof_flush(p);
+    p->pend_comp = p->comp[id];
+    p->pend_comp_ticks = now - p->mark;
+    p->pend_tick = p->tick;
+    p->pend_tick_ticks = now - p->tick_start;
     p->mark = now;
 }
 
 /* pc_prof_tick_end_lap(p, id), then the next tick begins at the same stamp: for loops whose
  * ticks follow each other with nothing in between (the loop's own step counts toward the
- * next tick's first stage). Start the first tick with pc_prof_tick_begin. */
+ * next tick's first stage). Start the first tick with pc_prof_tick_begin. Chained. */
 static inline void pc_prof_tick_next(pc_prof_t *p, int id) {
-    uint64_t now = pc_tsc_now();
-    pc_prof_record_(p->comp[id], now - p->mark);
-    pc_prof_record_(p->tick, now - p->tick_start);
-    p->tick_start = p->mark = now;
+    pc_prof_tick_end_lap(p, id);
+    p->tick_start = p->mark;
 }
 
 /* Ends the tick and begins the next at the same stamp, timing no component: one counter
- * read. For ticks whose stages are not timed this time (stages sampled every Nth tick). */
+ * read. For ticks whose stages are not timed this time (stages sampled every Nth tick).
+ * Chained. */
 static inline void pc_prof_tick_chain(pc_prof_t *p) {
     uint64_t now = pc_tsc_now();
-    pc_prof_record_(p->tick, now - p->tick_start);
+    pc_prof_flush(p);
+    p->pend_tick = p->tick;
+    p->pend_tick_ticks = now - p->tick_start;
     p->tick_start = p->mark = now;
 }
 

@@ -1,7 +1,7 @@
 /* tsc.h — a calibrated cycle counter for timing short intervals on hot paths.
  *
  * On x86-64 with an invariant TSC (cpuid 0x80000007 EDX bit 8: constant rate, not stopped
- * in idle states, the same on every core) ticks come from rdtsc (~11 ns here, nearly free
+ * in idle states, the same on every core) ticks come from rdtsc (~9 ns a read here, nearly free
  * when it overlaps other work). Elsewhere, or without an invariant TSC, ticks are
  * CLOCK_MONOTONIC nanoseconds (~27 ns a read here). pc_tsc_init() picks the source and, for
  * rdtsc, measures its rate against CLOCK_MONOTONIC over ~25 ms; conversion to nanoseconds

@@ -96,6 +96,38 @@ static void profiler_should_count_every_tick_and_component(void) {
     pc_prof_destroy(p);
 }
 
+/* The chained calls record one step late: the last durations wait until pc_prof_flush. */
+static void profiler_should_hold_the_last_chained_durations_until_flushed(void) {
+    pc_prof_t *p = pc_prof_create();
+    PC_CHECK(p);
+    int a = pc_prof_component(p, "a"), b = pc_prof_component(p, "b");
+    pc_prof_tick_begin(p);
+    for (int i = 0; i < 10; i++) {
+        pc_prof_lap(p, a);
+        pc_prof_tick_next(p, b);
+    }
+    pc_prof_stats_t t, sa, sb;
+    pc_prof_stats(p, PC_PROF_TICK, &t);
+    pc_prof_stats(p, a, &sa);
+    pc_prof_stats(p, b, &sb);
+    PC_CHECK_EQ_U64(t.count, 9); /* the 10th tick and its stage b wait */
+    PC_CHECK_EQ_U64(sa.count, 10);
+    PC_CHECK_EQ_U64(sb.count, 9);
+    pc_prof_flush(p);
+    pc_prof_flush(p); /* twice records nothing twice */
+    pc_prof_stats(p, PC_PROF_TICK, &t);
+    pc_prof_stats(p, b, &sb);
+    PC_CHECK_EQ_U64(t.count, 10);
+    PC_CHECK_EQ_U64(sb.count, 10);
+    pc_prof_tick_chain(p); /* a tick with no stage timed: waits too */
+    pc_prof_stats(p, PC_PROF_TICK, &t);
+    PC_CHECK_EQ_U64(t.count, 10);
+    pc_prof_tick_begin(p); /* which flushes */
+    pc_prof_stats(p, PC_PROF_TICK, &t);
+    PC_CHECK_EQ_U64(t.count, 11);
+    pc_prof_destroy(p);
+}
+
 /* ---- engine on a hand-checked file ---- */
 
 /* Worked by hand (fast 1, slow 2, qty 10, fee 1 bp):
@@ -373,6 +405,7 @@ int main(int argc, char **argv) {
     pc_test_filter(argc, argv);
     PC_RUN(profiler_should_match_sorted_reference_percentiles);
     PC_RUN(profiler_should_count_every_tick_and_component);
+    PC_RUN(profiler_should_hold_the_last_chained_durations_until_flushed);
     PC_RUN(engine_should_match_hand_checked_pnl);
     PC_RUN(engine_should_enforce_risk_limits);
     PC_RUN(csv_should_report_bad_lines_with_their_numbers);

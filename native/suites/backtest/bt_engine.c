@@ -212,7 +212,10 @@ INLINE void run_body(pc_bt_engine_t *e, const pc_bt_msg_t *msgs, size_t n, pc_pr
         }
         if (profiled) pc_prof_tick_chain(p);
     }
-    if (profiled) *countdown = cd;
+    if (profiled) {
+        *countdown = cd;
+        pc_prof_flush(p); /* the chained calls' last durations: every tick is in the histograms */
+    }
 }
 
 void pc_bt_run(pc_bt_engine_t *e, const pc_bt_msg_t *msgs, size_t n) { run_body(e, msgs, n, NULL, NULL, 0, 1, NULL); }
