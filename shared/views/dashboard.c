@@ -619,6 +619,19 @@ static void core_bars(pc_chart_t *c, pc_rect_t r, const double *v, int n) {
     }
 }
 
+/* MB the process read or wrote up to t: the rate samples (MB/s over the interval that ended at
+ * each sample) times their intervals; the first sample's interval is taken as the second's. */
+static double io_total_mb(const pc_series_t *s, double t) {
+    if (!s) return NAN;
+    size_t n = pc_vc_samples_upto(s, t);
+    double mb = 0;
+    for (size_t i = 0; i < n; i++) {
+        double dt = i ? s->samples[i].t - s->samples[i - 1].t : n > 1 ? s->samples[1].t - s->samples[0].t : 0;
+        if (dt > 0) mb += s->samples[i].value * dt;
+    }
+    return n ? mb : NAN;
+}
+
 static void draw_resources(pc_chart_t *c, const dash_t *d, const pc_model_t *m) {
     pc_rect_t in = pc_chart_panel(c, d->panel[P_RESOURCES], "Resources");
     double t = d->cursor, cores[MAX_CORES];
@@ -642,7 +655,7 @@ static void draw_resources(pc_chart_t *c, const dash_t *d, const pc_model_t *m) 
             y = in.y + in.h - pc_chart_px(c, 40);
         }
     }
-    char a[64], b[64], line[192];
+    char a[64], b[64], line[256];
     if (n_cores) {
         int strip = in.h * 2 / 5 > pc_chart_px(c, 44) ? in.h * 2 / 5 : in.h / 4;
         if (strip > pc_chart_px(c, 110)) strip = pc_chart_px(c, 110);
@@ -673,10 +686,15 @@ static void draw_resources(pc_chart_t *c, const dash_t *d, const pc_model_t *m) 
         y = res_line(c, in, y, "memory", line, c->th->text);
     }
     if (pc_isfinite(rd) || pc_isfinite(wr)) {
+        char ta[32], tb[32];
         pc_dash_fmt(a, sizeof a, rd, "MB/s");
         pc_dash_fmt(b, sizeof b, wr, "MB/s");
-        snprintf(line, sizeof line, "read %s \xc2\xb7 write %s", a, b);
-        y = res_line(c, in, y, "I/O", line, c->th->text);
+        pc_dash_fmt(ta, sizeof ta, io_total_mb(pc_model_series(m, "io_read_mb_s"), t), "MB");
+        pc_dash_fmt(tb, sizeof tb, io_total_mb(pc_model_series(m, "io_write_mb_s"), t), "MB");
+        snprintf(line, sizeof line, "%s \xc2\xb7 %s in all", a, ta);
+        y = res_line(c, in, y, "I/O read", line, c->th->text);
+        snprintf(line, sizeof line, "%s \xc2\xb7 %s in all", b, tb);
+        y = res_line(c, in, y, "I/O write", line, c->th->text);
     }
     if (pc_isfinite(iow)) {
         pc_fmt_percent(a, sizeof a, iow);
