@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gpu.h"
 #include "tsc.h"
 
 #define MAX_CPU_LINES 1024 /* /proc/stat lines read per sample: cores beyond are ignored */
@@ -31,6 +32,7 @@ struct pc_res_sampler {
     int have_prev_core;
     core_times_t prev_all; /* the aggregate line: busy = iowait jiffies here */
     uint64_t prev_read, prev_write; /* /proc/self/io bytes */
+    pc_gpu_t *gpu;          /* NVML's GPU 0, or NULL (sampler thread only after start) */
     /* ring of samples for the caller (under mu) */
     pc_res_sample_t buf[PC_RES_BUFFER];
     size_t head, count;
@@ -130,6 +132,8 @@ static void take_sample(pc_res_sampler_t *s) {
     int nc = read_cores(cores, PC_RES_MAX_CORES, &all);
     uint64_t rd, wr;
     read_io(&rd, &wr);
+    pc_gpu_reading_t gr;
+    int have_gpu = s->gpu && pc_gpu_read(s->gpu, &gr) == 0 && gr.have_util;
 
     pthread_mutex_lock(&s->mu);
     pc_res_sample_t *o = &s->buf[(s->head + s->count) % PC_RES_BUFFER];
@@ -162,6 +166,11 @@ static void take_sample(pc_res_sampler_t *s) {
     }
     s->prev_read = rd;
     s->prev_write = wr;
+    if (have_gpu) {
+        o->have_gpu = 1;
+        o->gpu_percent = gr.util_percent;
+        o->gpu_mem_mb = gr.have_mem ? gr.mem_used_mb : 0;
+    }
     s->prev_ns = now;
     s->prev_cpu_ns = cpu;
     s->count++;
@@ -211,7 +220,10 @@ pc_res_sampler_t *pc_res_start(double interval_s, uint64_t base_ns) {
     s->prev_cpu_ns = s->mark_cpu_ns = s->last_cpu_ns = cpu_ns();
     s->have_prev_core = read_cores(s->prev_core, PC_RES_MAX_CORES, &s->prev_all);
     read_io(&s->prev_read, &s->prev_write);
+    char why[160];
+    s->gpu = pc_gpu_open(why, sizeof why); /* NULL without an NVIDIA driver: no GPU values */
     if (pthread_create(&s->thread, NULL, sampler_main, s) != 0) {
+        pc_gpu_close(s->gpu);
         pthread_cond_destroy(&s->cv);
         pthread_mutex_destroy(&s->mu);
         free(s);
@@ -268,6 +280,7 @@ void pc_res_stop(pc_res_sampler_t *s) {
     pthread_cond_signal(&s->cv);
     pthread_mutex_unlock(&s->mu);
     pthread_join(s->thread, NULL);
+    pc_gpu_close(s->gpu);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
     free(s);
@@ -284,6 +297,10 @@ int pc_res_sample_values(const pc_res_sample_t *s, char names[][PC_RES_NAME_MAX]
     PC_RES_PUT_("iowait_percent", s->iowait_percent, 0.01);
     PC_RES_PUT_("io_read_mb_s", s->io_read_mb_s, 0.001);
     PC_RES_PUT_("io_write_mb_s", s->io_write_mb_s, 0.001);
+    if (s->have_gpu) {
+        PC_RES_PUT_("gpu_percent", s->gpu_percent, 0.1);
+        PC_RES_PUT_("gpu_mem_mb", s->gpu_mem_mb, 1);
+    }
 #undef PC_RES_PUT_
     for (int j = 0; j < s->n_cores && j < PC_RES_MAX_CORES; j++) {
         snprintf(names[k], PC_RES_NAME_MAX, "core%d_percent", j);

@@ -10,7 +10,9 @@
  *   - per-core busy time from /proc/stat (all processes; jiffies, so ±10 % per 100 ms), and
  *     the machine's iowait share from the same file's aggregate line;
  *   - the process's storage I/O from /proc/self/io (read_bytes / write_bytes: bytes that
- *     reached or came from the block layer, not page-cache hits), as MB/s over the interval.
+ *     reached or came from the block layer, not page-cache hits), as MB/s over the interval;
+ *   - GPU 0's utilization and memory through NVML when there is an NVIDIA driver (native/gpu.h;
+ *     opened once at start, two NVML calls a sample).
  * It keeps the samples in a bounded buffer the caller drains (oldest dropped and counted
  * when nobody drains), and running totals for the run's averages. The measured threads never
  * see it: it shares nothing with them but the CPU it runs on, for ~50 µs per sample. */
@@ -33,13 +35,16 @@ typedef struct pc_res_sample {
     double core_percent[PC_RES_MAX_CORES]; /* each core's busy share over the interval, % */
     double iowait_percent;    /* machine: share of CPU time idle waiting for I/O, % */
     double io_read_mb_s, io_write_mb_s; /* process storage I/O over the interval, MB/s (10^6) */
+    int have_gpu;             /* the next two are readings of GPU 0 (NVML) */
+    double gpu_percent;       /* its utilization, % */
+    double gpu_mem_mb;        /* its memory in use (all processes), MiB */
 } pc_res_sample_t;
 
-#define PC_RES_MAX_VALUES (6 + PC_RES_MAX_CORES)
+#define PC_RES_MAX_VALUES (8 + PC_RES_MAX_CORES)
 #define PC_RES_NAME_MAX 24
 /* A sample as named values (the metric series every perfcast resource sampler writes):
  * cpu_percent, cpu_machine_percent, rss_mb, iowait_percent, io_read_mb_s, io_write_mb_s,
- * core0_percent ...; rounded for compact records. Returns how many (<= PC_RES_MAX_VALUES). */
+ * gpu_percent and gpu_mem_mb (with a GPU), core0_percent ...; rounded for compact records. Returns how many (<= PC_RES_MAX_VALUES). */
 int pc_res_sample_values(const pc_res_sample_t *s, char names[][PC_RES_NAME_MAX], double *vals);
 
 /* Totals since start (or since the last pc_res_mark). */

@@ -4,7 +4,6 @@
  * unreadable; nothing here fails the caller except running out of memory. */
 #include "sysinfo.h"
 
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gpu.h"
 #include "tsc.h"
 
 #ifndef PC_VERSION
@@ -181,64 +181,22 @@ static cJSON *memory_info(void) {
 
 /* ---- GPU: NVML first, nvidia-smi second ---- */
 
-/* The few NVML declarations we need (nvml.h is not installed here; these are ABI-stable). */
-typedef int nvml_return_t; /* NVML_SUCCESS = 0 */
-typedef struct nvml_device *nvml_device_t;
-typedef struct { unsigned long long total, free, used; } nvml_memory_t;
-typedef struct { unsigned int gpu, memory; } nvml_utilization_t;
-
 static cJSON *gpu_from_nvml(char *reason, size_t cap) {
-    void *lib = dlopen("libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-        snprintf(reason, cap, "NVML not available (libnvidia-ml.so.1 not found: no NVIDIA driver)");
-        return NULL;
-    }
-    nvml_return_t (*init)(void) = (nvml_return_t(*)(void))dlsym(lib, "nvmlInit_v2");
-    nvml_return_t (*shutdown)(void) = (nvml_return_t(*)(void))dlsym(lib, "nvmlShutdown");
-    nvml_return_t (*count)(unsigned *) = (nvml_return_t(*)(unsigned *))dlsym(lib, "nvmlDeviceGetCount_v2");
-    nvml_return_t (*handle)(unsigned, nvml_device_t *) =
-        (nvml_return_t(*)(unsigned, nvml_device_t *))dlsym(lib, "nvmlDeviceGetHandleByIndex_v2");
-    nvml_return_t (*name)(nvml_device_t, char *, unsigned) =
-        (nvml_return_t(*)(nvml_device_t, char *, unsigned))dlsym(lib, "nvmlDeviceGetName");
-    nvml_return_t (*meminfo)(nvml_device_t, nvml_memory_t *) =
-        (nvml_return_t(*)(nvml_device_t, nvml_memory_t *))dlsym(lib, "nvmlDeviceGetMemoryInfo");
-    nvml_return_t (*util)(nvml_device_t, nvml_utilization_t *) =
-        (nvml_return_t(*)(nvml_device_t, nvml_utilization_t *))dlsym(lib, "nvmlDeviceGetUtilizationRates");
-    cJSON *gpu = NULL;
-    if (!init || !shutdown || !count || !handle || !name) {
-        snprintf(reason, cap, "NVML library lacks the expected functions");
-        goto out;
-    }
-    int rc = init();
-    if (rc != 0) {
-        snprintf(reason, cap, "NVML init failed (error %d)", rc);
-        goto out;
-    }
-    unsigned n = 0;
-    nvml_device_t dev = NULL;
-    if ((rc = count(&n)) != 0 || n == 0) {
-        snprintf(reason, cap, rc ? "NVML device count failed (error %d)" : "NVML reports no GPU", rc);
-    } else if ((rc = handle(0, &dev)) != 0) {
-        snprintf(reason, cap, "NVML cannot open GPU 0 (error %d)", rc);
-    } else if ((gpu = cJSON_CreateObject())) {
-        char nm[96] = "";
-        if (name(dev, nm, sizeof nm) != 0) nm[0] = '\0';
-        add_str_or_null(gpu, "name", nm);
-        cJSON_AddNumberToObject(gpu, "count", n);
-        nvml_memory_t mi;
-        int have_mem = meminfo && meminfo(dev, &mi) == 0;
-        add_num_or_null(gpu, "memory_total_mb", have_mem, have_mem ? (double)(mi.total >> 20) : 0);
-        add_num_or_null(gpu, "memory_used_mb", have_mem, have_mem ? (double)(mi.used >> 20) : 0);
-        nvml_utilization_t ut;
-        int have_util = util && util(dev, &ut) == 0;
-        add_num_or_null(gpu, "utilization_percent", have_util, have_util ? ut.gpu : 0);
+    pc_gpu_t *g = pc_gpu_open(reason, cap);
+    if (!g) return NULL;
+    pc_gpu_reading_t rd;
+    cJSON *gpu = pc_gpu_read(g, &rd) == 0 ? cJSON_CreateObject() : NULL;
+    if (gpu) {
+        add_str_or_null(gpu, "name", rd.name);
+        cJSON_AddNumberToObject(gpu, "count", rd.count);
+        add_num_or_null(gpu, "memory_total_mb", rd.have_mem, rd.mem_total_mb);
+        add_num_or_null(gpu, "memory_used_mb", rd.have_mem, rd.mem_used_mb);
+        add_num_or_null(gpu, "utilization_percent", rd.have_util, rd.util_percent);
         cJSON_AddStringToObject(gpu, "source", "nvml");
     } else {
-        snprintf(reason, cap, "out of memory");
+        snprintf(reason, cap, "NVML answered nothing for GPU 0");
     }
-    shutdown();
-out:
-    dlclose(lib);
+    pc_gpu_close(g);
     return gpu;
 }
 

@@ -16,7 +16,7 @@
 
 int pc_dash_is_resource(const char *name) {
     static const char *const RES[] = {"cpu_percent", "cpu_machine_percent", "rss_mb", "io_read_mb_s",
-                                      "io_write_mb_s", "iowait_percent"};
+                                      "io_write_mb_s", "iowait_percent", "gpu_percent", "gpu_mem_mb"};
     for (size_t i = 0; i < sizeof RES / sizeof RES[0]; i++)
         if (strcmp(name, RES[i]) == 0) return 1;
     /* coreN_percent */

@@ -45,7 +45,7 @@ size_t pc_dash_anomalies(const pc_series_t *s, size_t n, size_t i0, size_t i1, s
 /* The metric series the dashboard gives a card (and its timeline can select), in this order:
  * render_ms, frame_ms, fps, memory_mb (else rss_mb), cpu_percent, iterations, then the run's
  * other metric series that are not resource samples (cpu_machine_percent, coreN_percent, io_*,
- * iowait_percent), in model order. Independent of the cursor, so an index (the view state's
+ * iowait_percent, gpu_*), in model order. Independent of the cursor, so an index (the view state's
  * `select`) means the same series at every t. Writes up to max into out; returns the count. */
 int pc_dash_metrics(const pc_model_t *m, const pc_series_t **out, int max);
 /* True for the resource sampler's series (shown in the resources panel, not as cards). */

@@ -276,21 +276,32 @@ static const cJSON *header_gpu(const pc_model_t *m, const char **reason) {
     return cJSON_IsObject(gpu) ? gpu : NULL;
 }
 
-/* The GPU card's value and note: utilization (or the name) of system.gpu, else "no GPU". */
-static void gpu_text(const pc_model_t *m, char *value, size_t vcap, char *note, size_t ncap) {
+/* The GPU card's value and note at t: the resource sampler's gpu_percent (NVML, each
+ * interval) when the run has it, else the utilization (or the name) system.gpu had at the
+ * start, else "no GPU" with the reason. */
+static void gpu_text(const pc_model_t *m, double t, char *value, size_t vcap, char *note, size_t ncap) {
     const char *why;
     const cJSON *gpu = header_gpu(m, &why);
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(gpu, "name");
+    const char *nm = cJSON_IsString(name) ? name->valuestring : "GPU";
+    double live = pc_vc_sample_at(m, "gpu_percent", t), mem = pc_vc_sample_at(m, "gpu_mem_mb", t);
+    if (pc_isfinite(live)) {
+        char mb[32];
+        pc_fmt_percent(value, vcap, live);
+        pc_dash_fmt(mb, sizeof mb, mem, "MB");
+        if (pc_isfinite(mem)) snprintf(note, ncap, "%.150s \xc2\xb7 %s used", nm, mb);
+        else snprintf(note, ncap, "%.200s", nm);
+        return;
+    }
     if (!gpu) {
         snprintf(value, vcap, "no GPU");
         snprintf(note, ncap, "%.200s", why ? why : "none found");
         return;
     }
-    const cJSON *name = cJSON_GetObjectItemCaseSensitive(gpu, "name");
     const cJSON *util = cJSON_GetObjectItemCaseSensitive(gpu, "utilization_percent");
-    const char *nm = cJSON_IsString(name) ? name->valuestring : "GPU";
     if (cJSON_IsNumber(util)) {
         pc_fmt_percent(value, vcap, util->valuedouble);
-        snprintf(note, ncap, "%.200s", nm);
+        snprintf(note, ncap, "%.200s (at the start)", nm);
     } else {
         snprintf(value, vcap, "%.60s", nm);
         snprintf(note, ncap, "utilization not reported");
@@ -325,7 +336,7 @@ static void draw_metrics(pc_chart_t *c, const dash_t *d, const pc_model_t *m) {
             col = n ? status_color(c, st) : c->th->text_faint;
             if (st == ST_NONE && n) col = c->th->text;
         } else {
-            gpu_text(m, value, sizeof value, note, sizeof note);
+            gpu_text(m, d->cursor, value, sizeof value, note, sizeof note);
         }
         float rad = pc_chart_pxf(c, 4.5f);
         if (d->compact) { /* "● caption  value" on one line */
@@ -703,9 +714,9 @@ static void draw_resources(pc_chart_t *c, const dash_t *d, const pc_model_t *m) 
     }
     const char *why;
     const cJSON *gpu = header_gpu(m, &why);
-    if (gpu) {
+    if (gpu || pc_isfinite(pc_vc_sample_at(m, "gpu_percent", t))) {
         char v[64], note[256];
-        gpu_text(m, v, sizeof v, note, sizeof note);
+        gpu_text(m, t, v, sizeof v, note, sizeof note);
         snprintf(line, sizeof line, "%s \xc2\xb7 %.120s", v, note);
         res_line(c, in, y, "GPU", line, c->th->text);
     } else if (pc_vc_has_run(m)) {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gpu.h"
 #include "model.h"
 #include "pc_test.h"
 #include "profiler.h"
@@ -321,6 +322,52 @@ static void resources_should_sample_memory_and_cpu(void) {
     pc_res_stop(s);
 }
 
+/* Every sample becomes the same named values; GPU values only with a GPU reading, and the
+ * sampler has one exactly when NVML opens GPU 0 here (native/gpu.h). */
+static void resources_should_name_every_value_and_the_gpu_only_when_read(void) {
+    pc_res_sample_t smp = {.cpu_percent = 150.004, .cpu_machine_percent = 75, .rss_mb = 12.3456, .n_cores = 2,
+                           .core_percent = {90, 60}, .iowait_percent = 1.5, .io_read_mb_s = 0.25, .io_write_mb_s = 4};
+    char names[PC_RES_MAX_VALUES][PC_RES_NAME_MAX];
+    double vals[PC_RES_MAX_VALUES];
+    int k = pc_res_sample_values(&smp, names, vals);
+    PC_CHECK(k == 8);
+    PC_CHECK_EQ_STR(names[0], "cpu_percent");
+    PC_CHECK(fabs(vals[0] - 150.0) < 1e-9); /* rounded to 0.01 */
+    PC_CHECK_EQ_STR(names[2], "rss_mb");
+    PC_CHECK(fabs(vals[2] - 12.346) < 1e-9);
+    PC_CHECK_EQ_STR(names[5], "io_write_mb_s");
+    PC_CHECK_EQ_STR(names[7], "core1_percent");
+    for (int i = 0; i < k; i++) PC_CHECK(strncmp(names[i], "gpu", 3) != 0);
+    smp.have_gpu = 1;
+    smp.gpu_percent = 37.04;
+    smp.gpu_mem_mb = 1023.6;
+    k = pc_res_sample_values(&smp, names, vals);
+    PC_CHECK(k == 10);
+    PC_CHECK_EQ_STR(names[6], "gpu_percent");
+    PC_CHECK(fabs(vals[6] - 37.0) < 1e-9);
+    PC_CHECK_EQ_STR(names[7], "gpu_mem_mb");
+    PC_CHECK(fabs(vals[7] - 1024) < 1e-9);
+    char why[160] = "";
+    pc_gpu_t *g = pc_gpu_open(why, sizeof why);
+    pc_res_sampler_t *s = pc_res_start(0.01, pc_clock_ns());
+    PC_CHECK(s);
+    pc_res_sample_now(s);
+    pc_res_sample_t out[4];
+    size_t n = pc_res_drain(s, out, 4);
+    pc_res_stop(s);
+    PC_CHECK(n >= 1);
+    if (g) { /* a machine with an NVIDIA driver and GPU */
+        pc_gpu_reading_t rd;
+        PC_CHECK(pc_gpu_read(g, &rd) == 0 && rd.count >= 1);
+        PC_CHECK(!rd.have_util || (rd.util_percent >= 0 && rd.util_percent <= 100));
+        PC_CHECK(out[n - 1].have_gpu == rd.have_util);
+        pc_gpu_close(g);
+    } else {
+        PC_CHECK(why[0] != 0); /* it says why */
+        PC_CHECK(!out[n - 1].have_gpu);
+    }
+}
+
 /* ---- the suite end to end ---- */
 
 static void suite_should_record_every_series_and_summary_key(void) {
@@ -411,6 +458,7 @@ int main(int argc, char **argv) {
     PC_RUN(csv_should_report_bad_lines_with_their_numbers);
     PC_RUN(stats_should_give_exact_mann_whitney_p);
     PC_RUN(resources_should_sample_memory_and_cpu);
+    PC_RUN(resources_should_name_every_value_and_the_gpu_only_when_read);
     PC_RUN(suite_should_record_every_series_and_summary_key);
     PC_RUN(suite_should_reject_bad_parameters);
     return pc_test_done();

@@ -199,6 +199,51 @@ static void dashboard_should_show_the_alert_banner_only_while_in_regression(void
 
 /* ---- rules ---- */
 
+/* With a GPU the card and the resources line follow the sampler's gpu_percent (before its
+ * first sample: the header's reading at the start), so frames at three times differ. */
+static void dashboard_should_follow_the_live_gpu_reading(void) {
+    pc_model_t *m = pc_model_create();
+    PC_CHECK(m);
+    PC_CHECK(pc_test_feed_json(m, PC_REC_HEADER,
+                               "{\"suite\":\"tracker\",\"run_id\":\"gpu\",\"system\":{\"gpu\":{\"name\":\"Test GPU\","
+                               "\"count\":1,\"utilization_percent\":5,\"source\":\"nvml\"}}}") == 0);
+    PC_CHECK(pc_test_feed_json(m, PC_REC_METRIC, "{\"t\":0.2,\"values\":{\"fps\":60}}") == 0);
+    PC_CHECK(pc_test_feed_json(m, PC_REC_METRIC, "{\"t\":1.0,\"values\":{\"gpu_percent\":37,\"gpu_mem_mb\":900}}") == 0);
+    PC_CHECK(pc_test_feed_json(m, PC_REC_METRIC, "{\"t\":2.0,\"values\":{\"gpu_percent\":80,\"gpu_mem_mb\":950}}") == 0);
+    const pc_series_t *cards[PC_DASH_MAX_METRICS];
+    PC_CHECK(pc_dash_metrics(m, cards, PC_DASH_MAX_METRICS) == 1); /* fps only: gpu_* are resources */
+    pc_test_guarded_t a, b, c;
+    pc_view_state_t st = state(0.5, 1);
+    PC_CHECK(draw_count(m, &st, 1100, 640, &a) > 0);
+    st.t_cursor = 1.5;
+    PC_CHECK(draw_count(m, &st, 1100, 640, &b) > 0);
+    st.t_cursor = 2.5;
+    PC_CHECK(draw_count(m, &st, 1100, 640, &c) > 0);
+    /* compare the GPU card alone (the last card): the rest changes with the cursor anyway */
+    pc_dash_geom_t g;
+    PC_CHECK(pc_view_dashboard_geom(m, &st, 1100, 640, &g) == 0 && g.n_cards == 2);
+    pc_rect_t r = g.card[g.n_cards - 1];
+    PC_CHECK(r.w > 0 && r.h > 0);
+    int ab = 0, bc = 0;
+    for (int y = r.y; y < r.y + r.h; y++)
+        for (int x = r.x; x < r.x + r.w; x++) {
+            ab += pc_test_px_at(&a.fb, x, y) != pc_test_px_at(&b.fb, x, y);
+            bc += pc_test_px_at(&b.fb, x, y) != pc_test_px_at(&c.fb, x, y);
+        }
+    PC_CHECK(ab > 20 && bc > 20);
+    free(a.mem);
+    free(b.mem);
+    free(c.mem);
+    pc_model_destroy(m);
+}
+
+/* Resource series (GPU included) go to the resources panel, not to metric cards. */
+static void metrics_should_leave_resource_series_to_their_panel(void) {
+    PC_CHECK(pc_dash_is_resource("gpu_percent") && pc_dash_is_resource("gpu_mem_mb"));
+    PC_CHECK(pc_dash_is_resource("core12_percent") && pc_dash_is_resource("io_read_mb_s"));
+    PC_CHECK(!pc_dash_is_resource("render_ms") && !pc_dash_is_resource("core_x_percent"));
+}
+
 static void anomalies_should_flag_a_spike_and_not_a_trend(void) {
     pc_model_t *m = crafted(0);
     const pc_series_t *s = pc_model_series(m, "render_ms");
@@ -410,6 +455,8 @@ int main(int argc, char **argv) {
     PC_RUN(dashboard_should_wait_for_a_run_and_refuse_a_bad_frame);
     PC_RUN(dashboard_should_match_its_golden_image);
     PC_RUN(dashboard_should_show_the_alert_banner_only_while_in_regression);
+    PC_RUN(metrics_should_leave_resource_series_to_their_panel);
+    PC_RUN(dashboard_should_follow_the_live_gpu_reading);
     PC_RUN(anomalies_should_flag_a_spike_and_not_a_trend);
     PC_RUN(rules_should_report_regressions_with_numbers_and_recovery);
     PC_RUN(rules_should_read_threads_timers_anomalies_and_complexity);
