@@ -518,10 +518,13 @@ static int apply_img(pc_model_t *m, const pc_record_t *rec, pc_errbuf_t *err) {
     uint32_t tb = (uint32_t)p[8] | (uint32_t)p[9] << 8 | (uint32_t)p[10] << 16 | (uint32_t)p[11] << 24;
     float tf;
     memcpy(&tf, &tb, 4);
-    size_t px = (size_t)w * h * 3;
-    if (!w || !h || rec->len != 12 + px)
-        return pc_errf(err, PC_EFORMAT, "frame record: %ux%u RGB needs %zu bytes, payload has %u", w, h, 12 + px,
-                       rec->len);
+    /* in 64 bits: in 32-bit wasm a size_t product wraps (34179 x 41887 x 3 = 2^32 + 23), and a
+     * 35-byte payload would pass for a frame the views then read far past */
+    uint64_t need = (uint64_t)w * h * 3;
+    if (!w || !h || rec->len != 12 + need)
+        return pc_errf(err, PC_EFORMAT, "frame record: %ux%u RGB needs %llu bytes, payload has %u", w, h,
+                       (unsigned long long)(12 + need), rec->len);
+    size_t px = (size_t)need; /* == rec->len - 12: fits */
     if (!(tf >= 0)) return pc_errf(err, PC_EFORMAT, "frame record: bad time");
     if ((double)tf > m->t_last) m->t_last = tf;
     if (m->img_len + px > PC_MODEL_MAX_IMG_BYTES) {

@@ -293,6 +293,33 @@ static void model_should_keep_baselines_and_alert_state_over_time(void) {
     pc_model_destroy(m);
 }
 
+/* Found while writing fuzz_model (by review: the native fuzzer's 64-bit size_t cannot wrap): a
+ * frame record's size was checked as size_t (u16 w) * h * 3, which in the 32-bit wasm viewer
+ * wraps: 34179 x 41887 x 3 = 2^32 + 23, so a 35-byte payload passed for a 34179 x 41887 frame
+ * and the fractal view read far past its 23 bytes (out-of-bounds trap). Natively this passes
+ * either way; test_model_wasm (the same file under node) failed it before the fix. */
+static void model_should_refuse_frame_records_whose_size_wraps_32_bits(void) {
+    pc_model_t *m = pc_model_create();
+    pc_errbuf_t err = {{0}};
+    const char *h = "{\"suite\":\"fractal\"}";
+    pc_record_t rec = {PC_REC_HEADER, PC_ENC_JSON, (uint32_t)strlen(h), (const uint8_t *)h};
+    PC_CHECK(pc_model_apply(m, &rec, &err) == 0);
+    uint8_t p[12 + 23] = {0};
+    uint32_t w = 34179, hh = 41887;
+    p[0] = (uint8_t)w, p[1] = (uint8_t)(w >> 8), p[2] = (uint8_t)hh, p[3] = (uint8_t)(hh >> 8);
+    rec = (pc_record_t){PC_REC_FRAME, PC_ENC_BINARY, sizeof p, p};
+    PC_CHECK(pc_model_apply(m, &rec, &err) == PC_EFORMAT);
+    PC_CHECK(strstr(err.msg, "4294967331 bytes") != NULL); /* the true size, not the wrapped one */
+    PC_CHECK_EQ_U64(m->n_img, 0);
+    /* a frame whose payload holds its pixels is kept */
+    uint8_t ok[12 + 2 * 1 * 3] = {2, 0, 1, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6};
+    rec = (pc_record_t){PC_REC_FRAME, PC_ENC_BINARY, sizeof ok, ok};
+    PC_CHECK(pc_model_apply(m, &rec, &err) == 0);
+    PC_CHECK_EQ_U64(m->n_img, 1);
+    PC_CHECK(m->img[0].w == 2 && m->img[0].h == 1 && m->img[0].frame == 9 && m->img_len == 6);
+    pc_model_destroy(m);
+}
+
 int main(int argc, char **argv) {
     pc_test_filter(argc, argv);
     PC_RUN(model_should_keep_baselines_and_alert_state_over_time);
@@ -304,5 +331,6 @@ int main(int argc, char **argv) {
     PC_RUN(model_should_rebuild_histograms_at_any_time);
     PC_RUN(model_should_keep_book_frames_in_time_order);
     PC_RUN(model_should_collect_metric_samples_per_series);
+    PC_RUN(model_should_refuse_frame_records_whose_size_wraps_32_bits);
     return pc_test_done();
 }
