@@ -41,12 +41,7 @@ static double frame_value(const pc_model_t *m, const char *name, size_t i) {
 
 /* Frames whose timing sample was taken by the cursor (< 0: all). */
 static size_t frames_by(const pc_model_t *m, double cursor) {
-    const pc_series_t *s = m ? pc_model_series(m, "frame_ms") : NULL;
-    if (!s) return 0;
-    if (cursor < 0) return s->n_samples;
-    size_t n = 0;
-    while (n < s->n_samples && s->samples[n].t <= cursor) n++;
-    return n;
+    return pc_vc_samples_upto(m ? pc_model_series(m, "frame_ms") : NULL, cursor);
 }
 
 /* ======================= volume ======================= */

@@ -7,21 +7,17 @@
 #include <unistd.h>
 
 #include "cJSON.h"
+#include "pc_test.h"
 #include "run.h"
 #include "suite.h"
 
 int pc_test_load_file(const char *path, pc_model_t *m) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return PC_EIO;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = n > 0 ? malloc((size_t)n) : NULL;
-    int r = buf && fread(buf, 1, (size_t)n, f) == (size_t)n ? 0 : PC_EIO;
-    fclose(f);
+    size_t n = 0;
+    unsigned char *buf = pc_test_slurp(path, &n);
+    int r = buf && n > 0 ? 0 : PC_EIO;
     pc_load_info_t info;
     pc_errbuf_t err;
-    if (!r) r = pc_model_load(m, buf, (size_t)n, path, &info, &err);
+    if (!r) r = pc_model_load(m, buf, n, path, &info, &err);
     if (!r && info.truncated) r = PC_ETRUNC;
     free(buf);
     return r;
