@@ -283,6 +283,20 @@ static void pub_stop(pc_agent_t *a, const char *message) {
     pub_release(a);
 }
 
+/* Answers request `req` (start or publish) with an error and returns 1 when no run may begin
+ * now: the agent is shutting down, a run goes, or a program publishes one. */
+static int refuse_new_run(pc_agent_t *a, pss_t *p, const char *req) {
+    if (atomic_load(&a->stop_requested)) {
+        send_error(p, req, "the agent is shutting down");
+        return 1;
+    }
+    if (a->run) {
+        send_error(p, req, "run %s is in progress: one run at a time (stop it first)", pc_run_id(a->run));
+        return 1;
+    }
+    return pub_busy(a, p, req);
+}
+
 /* {"type":"publish"}: this client becomes the producer of the agent's one run. */
 static void handle_publish(pc_agent_t *a, pss_t *p, const cJSON *msg) {
     if (a->replay) {
@@ -290,19 +304,11 @@ static void handle_publish(pc_agent_t *a, pss_t *p, const cJSON *msg) {
                                  "(run 'perfcast agent' to receive published runs)", a->replay_file);
         return;
     }
-    if (atomic_load(&a->stop_requested)) {
-        send_error(p, "publish", "the agent is shutting down");
-        return;
-    }
     if (p->pub) {
         send_error(p, "publish", "this connection has already published (one run per connection)");
         return;
     }
-    if (a->run) {
-        send_error(p, "publish", "run %s is in progress: one run at a time (stop it first)", pc_run_id(a->run));
-        return;
-    }
-    if (pub_busy(a, p, "publish")) return;
+    if (refuse_new_run(a, p, "publish")) return;
     const cJSON *major = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "format"), "major");
     if (major && (!cJSON_IsNumber(major) || major->valueint != PC_FORMAT_MAJOR)) {
         send_error(p, "publish", "format major version %d is not this agent's (%d)",
@@ -354,15 +360,7 @@ static void handle_start(pc_agent_t *a, pss_t *p, const cJSON *msg) {
                                "(run 'perfcast agent' to start runs)", a->replay_file);
         return;
     }
-    if (atomic_load(&a->stop_requested)) {
-        send_error(p, "start", "the agent is shutting down");
-        return;
-    }
-    if (a->run) {
-        send_error(p, "start", "run %s is in progress: one run at a time (stop it first)", pc_run_id(a->run));
-        return;
-    }
-    if (pub_busy(a, p, "start")) return;
+    if (refuse_new_run(a, p, "start")) return;
     const cJSON *js = cJSON_GetObjectItemCaseSensitive(msg, "suite");
     if (!cJSON_IsString(js)) {
         send_error(p, "start", "start needs \"suite\": a suite name (see \"list\")");
